@@ -1,0 +1,125 @@
+"""Reads about people and their roles, shared by pages, the API and the rules."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from .models import Field, Organisation, Person, Role
+
+_CACHE_ATTR = "_portal_roles"
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    """What a signed-in user currently is in the working group."""
+
+    person_id: int | None = None
+    organisation_id: int | None = None
+    leader: bool = False
+    auditor: bool = False
+    secretariat: bool = False
+    # Field ids include the subfields of a field, since a deputy leader or an
+    # expert of a field also acts on its subfields.
+    deputy_field_ids: frozenset[int] = field(default_factory=frozenset)
+    expert_field_ids: frozenset[int] = field(default_factory=frozenset)
+    representative_organisation_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_deputy(self) -> bool:
+        return bool(self.deputy_field_ids)
+
+    @property
+    def sees_every_draft(self) -> bool:
+        return self.leader or self.auditor or self.secretariat
+
+
+ANONYMOUS_ROLES = UserRoles()
+
+
+def user_roles(user) -> UserRoles:
+    """The current roles of ``user``, computed once per user object."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS_ROLES
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    person = Person.objects.filter(user=user).only("pk", "organisation_id").first()
+    if person is None:
+        result = UserRoles()
+    else:
+        roles = list(
+            Role.objects.current()
+            .filter(person=person)
+            .values_list("kind", "field_id", "organisation_id")
+        )
+        kinds = {kind for kind, _, _ in roles}
+        deputy = {f for kind, f, _ in roles if kind == Role.Kind.DEPUTY_LEADER}
+        expert = {f for kind, f, _ in roles if kind == Role.Kind.EXPERT}
+        if deputy or expert:
+            children = Field.objects.filter(parent_id__in=deputy | expert).values_list(
+                "pk", "parent_id"
+            )
+            for child, parent in children:
+                if parent in deputy:
+                    deputy.add(child)
+                if parent in expert:
+                    expert.add(child)
+        result = UserRoles(
+            person_id=person.pk,
+            organisation_id=person.organisation_id,
+            leader=Role.Kind.LEADER in kinds,
+            auditor=Role.Kind.AUDITOR in kinds,
+            secretariat=Role.Kind.SECRETARIAT in kinds,
+            deputy_field_ids=frozenset(deputy),
+            expert_field_ids=frozenset(expert),
+            representative_organisation_ids=frozenset(
+                o for kind, _, o in roles if kind == Role.Kind.MEMBER_REPRESENTATIVE
+            ),
+        )
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_user_roles(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def field_tree():
+    """Top-level fields with their subfields and current deputy leaders."""
+    deputies = Prefetch(
+        "roles",
+        queryset=Role.objects.current()
+        .filter(kind=Role.Kind.DEPUTY_LEADER)
+        .select_related("person__organisation"),
+        to_attr="deputy_roles",
+    )
+    return Field.objects.filter(parent__isnull=True).prefetch_related(
+        deputies,
+        Prefetch(
+            "subfields",
+            queryset=Field.objects.prefetch_related(deputies),
+        ),
+    )
+
+
+def member_organisations():
+    return Organisation.objects.filter(is_member=True).order_by("member_order", "name")
+
+
+def leaders():
+    return (
+        Role.objects.current()
+        .filter(kind=Role.Kind.LEADER)
+        .select_related("person__organisation")
+    )
+
+
+def experts_of_field(field: Field):
+    """People who are experts of ``field`` or of its parent field, with accounts."""
+    ids = [field.pk] + ([field.parent_id] if field.parent_id else [])
+    return (
+        Role.objects.current()
+        .filter(kind=Role.Kind.EXPERT, field_id__in=ids, person__user__isnull=False)
+        .select_related("person__user", "person__organisation")
+    )

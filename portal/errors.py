@@ -1,0 +1,49 @@
+"""The one domain error of the portal, carried to HTTP in one place each for
+the web (portal.middleware) and the API (the DRF exception handler)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A rule of the working group refused an action.
+
+    ``code`` says which kind of refusal it is, and so which HTTP status it
+    becomes: ``conflict`` (409: wrong state, or changed meanwhile), ``forbidden``
+    (403), ``not_found`` (404), ``invalid`` (400), ``too_large`` (413),
+    ``unsupported_type`` (415).
+    """
+
+    status_by_code = {
+        "conflict": 409,
+        "forbidden": 403,
+        "not_found": 404,
+        "invalid": 400,
+        "too_large": 413,
+        "unsupported_type": 415,
+    }
+
+    def __init__(self, message, *, code: str = "invalid", field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+    @property
+    def status(self) -> int:
+        return self.status_by_code.get(self.code, 400)
+
+
+class Conflict(ApplicationError):
+    def __init__(self, message=None, *, field=None):
+        super().__init__(
+            message or _("The draft changed meanwhile; reload and try again."),
+            code="conflict",
+            field=field,
+        )
+
+
+class Forbidden(ApplicationError):
+    def __init__(self, message=None):
+        super().__init__(
+            message or _("You are not allowed to do this."), code="forbidden"
+        )

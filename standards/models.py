@@ -1,0 +1,604 @@
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from . import permissions
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    EXPERT_REVIEW = "expert_review", _("Expert review")
+    AUDIT = "audit", _("Audit")
+    CERTIFIED = "certified", _("Certified")
+    PUBLISHED = "published", _("Published")
+    ABOLISHED = "abolished", _("Abolished")
+
+
+class StandardQuerySet(models.QuerySet):
+    def public(self):
+        """Standards the public may read: those with at least one edition."""
+        return self.filter(has_edition=True)
+
+
+class Standard(ConcurrentTransitionMixin, models.Model):
+    """A standard, from first draft to abolition.
+
+    ``status`` only changes through the transitions below (``protected=True``),
+    and ``ConcurrentTransitionMixin`` refuses to save a transition when the row
+    changed state since it was read, so two people acting at once cannot both
+    win.
+    """
+
+    title = models.CharField(_("title"), max_length=300)
+    scope = models.TextField(_("scope"), blank=True)
+    field = models.ForeignKey(
+        "committees.Field",
+        verbose_name=_("field"),
+        on_delete=models.PROTECT,
+        related_name="standards",
+    )
+    work_item = models.ForeignKey(
+        "workplan.WorkItem",
+        verbose_name=_("work item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="standards",
+    )
+    organisation = models.ForeignKey(
+        "committees.Organisation",
+        verbose_name=_("submitting organisation"),
+        on_delete=models.PROTECT,
+        related_name="standards",
+    )
+    authors = models.ManyToManyField(
+        "committees.Person",
+        verbose_name=_("authors"),
+        blank=True,
+        related_name="authored_standards",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    number = models.CharField(
+        _("number"), max_length=40, unique=True, null=True, blank=True
+    )
+    has_edition = models.BooleanField(_("has an edition"), default=False, db_index=True)
+    review_due = models.DateField(_("review due"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+    abolition_reason = models.TextField(_("reason for abolition"), blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    status_changed = models.DateTimeField(
+        _("state entered"), default=timezone.now, db_index=True
+    )
+
+    objects = StandardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+        indexes = [models.Index(fields=["field", "status"])]
+
+    def __str__(self):
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    def get_absolute_url(self):
+        if self.is_public:
+            return reverse("standards:detail", kwargs={"pk": self.pk})
+        return reverse("standards:draft", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.has_edition
+
+    @property
+    def is_draft_cycle(self) -> bool:
+        """Being worked on: a first draft or a renewal of a published one."""
+        return self.status in {
+            Status.DRAFT,
+            Status.EXPERT_REVIEW,
+            Status.AUDIT,
+            Status.CERTIFIED,
+        }
+
+    @property
+    def under_renewal(self) -> bool:
+        return self.has_edition and self.is_draft_cycle
+
+    # The state machine. Transitions change only this row; the services in
+    # standards.services check conditions with reasons, lock, record history
+    # and schedule side effects.
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.EXPERT_REVIEW,
+        permission=permissions.is_organisation_representative,
+    )
+    def submit(self):
+        self.status_changed = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.EXPERT_REVIEW,
+        target=Status.DRAFT,
+        permission=permissions.is_deputy_or_leader,
+    )
+    def request_changes(self):
+        self.status_changed = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.EXPERT_REVIEW,
+        target=Status.AUDIT,
+        permission=permissions.is_deputy_or_leader,
+    )
+    def advance_to_audit(self):
+        self.status_changed = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.AUDIT,
+        target=Status.DRAFT,
+        permission=permissions.is_auditor_or_leader,
+    )
+    def fail_audit(self):
+        self.status_changed = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.AUDIT,
+        target=Status.CERTIFIED,
+        permission=permissions.is_auditor_or_leader,
+    )
+    def certify(self):
+        self.status_changed = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.CERTIFIED,
+        target=Status.PUBLISHED,
+        permission=permissions.is_leader,
+    )
+    def publish(self):
+        self.status_changed = timezone.now()
+        self.has_edition = True
+
+    @transition(
+        field=status,
+        source=Status.PUBLISHED,
+        target=Status.DRAFT,
+        permission=permissions.is_deputy_or_leader,
+    )
+    def start_renewal(self):
+        self.status_changed = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.PUBLISHED,
+        target=Status.PUBLISHED,
+        permission=permissions.is_deputy_or_leader,
+    )
+    def reaffirm(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[s for s in Status.values if s != Status.ABOLISHED],
+        target=Status.ABOLISHED,
+        permission=permissions.is_leader,
+    )
+    def abolish(self):
+        self.status_changed = timezone.now()
+
+
+TRANSITION_NAMES = (
+    "submit",
+    "request_changes",
+    "advance_to_audit",
+    "fail_audit",
+    "certify",
+    "publish",
+    "start_renewal",
+    "reaffirm",
+    "abolish",
+)
+
+
+class Version(models.Model):
+    """A numbered revision of a standard's text; frozen once submitted."""
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+    change_summary = models.CharField(_("change summary"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    frozen = models.BooleanField(_("frozen"), default=False)
+
+    class Meta:
+        ordering = ["standard", "number"]
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "number"], name="version_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.standard_id} v{self.number}"
+
+
+def attachment_path(instance, filename):
+    # The server chooses the stored name; the uploader's name is kept apart.
+    return f"attachments/{instance.version.standard_id}/{instance.token}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+        ODT = "odt", "ODT"
+        MARKDOWN = "md", "Markdown"
+
+    version = models.ForeignKey(
+        Version,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    token = models.CharField(max_length=40, unique=True, editable=False)
+    original_name = models.CharField(_("original name"), max_length=255)
+    extension = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ExpertAssignment(models.Model):
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("expert"),
+        on_delete=models.CASCADE,
+        related_name="expert_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("expert assignment")
+        verbose_name_plural = _("expert assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "expert"], name="assignment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.expert} → {self.standard_id}"
+
+
+class Comment(models.Model):
+    """An expert's comment on a version, answered by the authors."""
+
+    class Reply(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        NOTED = "noted", _("Noted")
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    version = models.ForeignKey(
+        Version,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("expert"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("comment"))
+    section = models.CharField(_("section"), max_length=100, blank=True)
+    blocking = models.BooleanField(_("blocking"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    reply = models.CharField(
+        _("answer"), max_length=10, choices=Reply.choices, blank=True
+    )
+    reply_text = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.reply)
+
+    @property
+    def is_open_blocking(self) -> bool:
+        return self.blocking and self.resolved_at is None
+
+
+class Recommendation(models.Model):
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        APPROVE_WITH_CHANGES = "approve_with_changes", _("Approve with changes")
+        REJECT = "reject", _("Reject")
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    version = models.ForeignKey(
+        Version,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("expert"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.CharField(_("recommendation"), max_length=24, choices=Decision.choices)
+    note = models.TextField(_("note"), blank=True)
+    created = models.DateTimeField(_("given"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "expert"], name="recommendation_one_per_expert"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} ({self.expert})"
+
+
+class Audit(models.Model):
+    class Outcome(models.TextChoices):
+        CERTIFIED = "certified", _("Certified")
+        FAILED = "failed", _("Failed")
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="audits",
+    )
+    version = models.ForeignKey(
+        Version, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
+    )
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auditor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=40, unique=True, null=True, blank=True
+    )
+    created = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} — {self.standard_id}"
+
+
+class Edition(models.Model):
+    """The published text of a standard; a later edition supersedes it."""
+
+    class PdfState(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="editions",
+    )
+    number = models.CharField(_("number"), max_length=40)
+    edition = models.PositiveIntegerField(_("edition"))
+    version = models.ForeignKey(
+        Version, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    published_on = models.DateField(_("publication date"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="editions/", blank=True, max_length=300)
+    pdf_state = models.CharField(
+        _("PDF state"),
+        max_length=10,
+        choices=PdfState.choices,
+        default=PdfState.PENDING,
+    )
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField(_("PDF size"), null=True, blank=True)
+    pdf_pages = models.PositiveIntegerField(_("PDF pages"), null=True, blank=True)
+    pdf_error = models.TextField(_("PDF error"), blank=True)
+
+    class Meta:
+        ordering = ["standard", "-edition"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "edition"], name="edition_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.edition})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.superseded_on is None
+
+
+class NumberCounter(models.Model):
+    """The last number given for a prefix and year; locked while publishing."""
+
+    prefix = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix} {self.year}: {self.last}"
+
+
+class HistoryEntry(models.Model):
+    """One transition or significant action; written once, never changed."""
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="history",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [models.Index(fields=["standard", "created"])]
+
+    def __str__(self):
+        return f"{self.action} ({self.created:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("History entries are never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("History entries are never deleted."))
+
+
+def sha256_of(fileobj) -> str:
+    digest = hashlib.sha256()
+    for chunk in fileobj.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()

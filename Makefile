@@ -1,0 +1,78 @@
+# The two commands are `make run` and `make test`; see README.md.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+DEMO_PASSWORD ?= demo-pass-2024
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run manage migrate test lint format worker beat clean
+
+help:
+	@echo "make run      migrate, load the working group and demo accounts, serve http://$(HOST):$(PORT)"
+	@echo "make test     run the whole suite (PYTEST_ARGS='-k healthz' to narrow it)"
+	@echo "make lint     ruff check and ruff format --check"
+	@echo "make format   ruff format and ruff check --fix"
+	@echo "make worker   Celery worker (needs REDIS_URL)"
+	@echo "make beat     Celery beat (needs REDIS_URL)"
+	@echo "make manage ARGS='createsuperuser'   any manage.py command, with DJANGO_DEBUG=1"
+
+install: $(STAMP)
+
+# Re-installs only when the dependencies change.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# The embedded run: SQLite in var/, Celery eager, e-mail on the console.
+# A DJANGO_DEBUG already in the environment wins.
+run manage migrate worker beat: export DJANGO_DEBUG ?= 1
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_working_group
+	$(MANAGE) load_demo --password '$(DEMO_PASSWORD)'
+	@echo
+	@echo "Demo logins (password '$(DEMO_PASSWORD)' for each):"
+	@echo "  leader, deputy (Medical Field), member (Peking University),"
+	@echo "  member2 (Tsinghua University), expert1, expert2, auditor"
+	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C stops; data stays in var/)"
+	@echo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+manage: install
+	$(MANAGE) $(ARGS)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+# Tests run like production (DJANGO_DEBUG unset), apart from static storage.
+test: install
+	env -u DJANGO_DEBUG $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: install
+	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	$(VENV)/bin/celery -A portal worker -l info
+
+beat: install
+	@test -n "$$REDIS_URL" || { echo "make beat needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	@mkdir -p var
+	$(VENV)/bin/celery -A portal beat -l info --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf .pytest_cache .ruff_cache test-results
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

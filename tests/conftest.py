@@ -1,0 +1,102 @@
+"""Fixtures and hooks shared by the whole suite.
+
+Tests that need a real service carry a marker (`postgres`, `redis`, `browser`).
+Without the service they are skipped, so `make test` passes on a bare machine;
+with REQUIRE_SERVICES=1 (as in CI) a missing service fails them instead, so a
+CI run can never pass by skipping what it was meant to test.
+"""
+
+import functools
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true"}
+
+
+def _postgres_problem() -> str | None:
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        return (
+            "needs PostgreSQL: set DATABASE_URL=postgres://USER@HOST:5432/NAME "
+            f"(the database engine is {engine})"
+        )
+    return None
+
+
+@functools.cache
+def _redis_problem() -> str | None:
+    url = django_settings.REDIS_URL
+    if not url:
+        return "needs Redis: set REDIS_URL=redis://HOST:6379/N"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"needs Redis, but REDIS_URL={url} does not answer: {exc}"
+    return None
+
+
+def _browser_problem() -> str | None:
+    if not CHROMIUM.exists():
+        return f"needs Chromium at {CHROMIUM} (Debian package `chromium`)"
+    return None
+
+
+SERVICE_CHECKS = {
+    "postgres": _postgres_problem,
+    "redis": _redis_problem,
+    "browser": _browser_problem,
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or, with REQUIRE_SERVICES=1, fail) a test whose service is missing.
+
+    Runs before the test's fixtures, so no test database is set up for nothing.
+    """
+    for marker, check in SERVICE_CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        problem = check()
+        if problem is None:
+            continue
+        if services_required():
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {problem}", pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads and rendered PDFs of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_redis(request, settings):
+    """Run Celery tasks in the test's own process, as in the embedded default.
+
+    With REDIS_URL set (as in CI) the settings switch Celery to the real broker;
+    only tests marked `redis` want that, so that the rest of the suite behaves
+    the same on every machine.
+    """
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    from portal.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -272,7 +272,8 @@ class Version(models.Model):
 
 def attachment_path(instance, filename):
     # The server chooses the stored name; the uploader's name is kept apart.
-    return f"attachments/{instance.version.standard_id}/{instance.token}.{instance.extension}"
+    standard_id = instance.version.standard_id
+    return f"attachments/{standard_id}/{instance.token}.{instance.extension}"
 
 
 class Attachment(models.Model):
@@ -428,7 +429,9 @@ class Recommendation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decision = models.CharField(_("recommendation"), max_length=24, choices=Decision.choices)
+    decision = models.CharField(
+        _("recommendation"), max_length=24, choices=Decision.choices
+    )
     note = models.TextField(_("note"), blank=True)
     created = models.DateTimeField(_("given"), default=timezone.now)
 

@@ -1,0 +1,436 @@
+"""Reads of standards that the pages and the API share.
+
+Every list here is built with a fixed number of queries, however many
+standards, versions or comments there are.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import Role
+from committees.selectors import user_roles
+from portal.errors import ApplicationError
+
+from .models import (
+    Comment,
+    Edition,
+    ExpertAssignment,
+    HistoryEntry,
+    Recommendation,
+    Standard,
+    Status,
+    Version,
+)
+
+DRAFT_CYCLE = [Status.DRAFT, Status.EXPERT_REVIEW, Status.AUDIT, Status.CERTIFIED]
+
+
+def visible_standards(user) -> QuerySet[Standard]:
+    """Standards ``user`` may see: every public one, and the drafts the
+    visibility rule of DESIGN.md opens to them."""
+    qs = Standard.objects.all()
+    if not user.is_authenticated:
+        return qs.filter(has_edition=True)
+    roles = user_roles(user)
+    if roles.sees_every_draft:
+        return qs
+    organisation_ids = set(roles.representative_organisation_ids)
+    if roles.organisation_id:
+        organisation_ids.add(roles.organisation_id)
+    assigned = ExpertAssignment.objects.filter(standard=OuterRef("pk"), expert=user)
+    return qs.filter(
+        Q(has_edition=True)
+        | Q(organisation_id__in=organisation_ids)
+        | Q(field_id__in=roles.deputy_field_ids)
+        | Exists(assigned)
+    )
+
+
+def standard_get_visible(*, standard_id, user) -> Standard:
+    try:
+        return (
+            visible_standards(user)
+            .select_related("field__parent", "work_item", "organisation", "replaced_by")
+            .get(pk=standard_id)
+        )
+    except (Standard.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such standard."), code="not_found") from None
+
+
+def with_review_figures(qs: QuerySet[Standard]) -> QuerySet[Standard]:
+    """Annotate what "whose turn" needs, in the same query."""
+    latest = Version.objects.filter(standard=OuterRef("pk")).order_by("-number")
+    return qs.annotate(
+        current_version_id=Subquery(latest.values("pk")[:1]),
+        current_version_number=Subquery(latest.values("number")[:1]),
+        unanswered_comments=Count(
+            "comments", filter=Q(comments__reply=""), distinct=True
+        ),
+        open_blocking=Count(
+            "comments",
+            filter=Q(comments__blocking=True, comments__resolved_at__isnull=True),
+            distinct=True,
+        ),
+    )
+
+
+def with_turn_prefetch(qs: QuerySet[Standard]) -> QuerySet[Standard]:
+    return (
+        with_review_figures(qs)
+        .select_related("field__parent", "organisation", "work_item")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ExpertAssignment.objects.select_related("expert"),
+            ),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.only(
+                    "pk", "standard_id", "version_id", "expert_id", "decision"
+                ),
+            ),
+        )
+    )
+
+
+@dataclass
+class Turn:
+    """Who must act next on a draft, and what they must do."""
+
+    who: str
+    action: str
+    people: list[str] = field(default_factory=list)
+    role: str = ""
+
+    def __str__(self):
+        names = f" ({', '.join(self.people)})" if self.people else ""
+        return f"{self.who}{names}: {self.action}"
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def whose_turn(standard: Standard) -> list[Turn]:
+    """Derived from the state and the reviews, never stored. Works on a
+    standard from ``with_turn_prefetch`` without further queries, and on any
+    other standard with a few."""
+    status = standard.status
+    if status == Status.DRAFT:
+        version_number = _current_version_number(standard)
+        action = (
+            _("upload a first version and submit")
+            if version_number is None
+            else _("revise and submit for expert review")
+        )
+        return [
+            Turn(
+                _("Authors"),
+                action,
+                [standard.organisation.name],
+                role="authors",
+            )
+        ]
+    if status == Status.EXPERT_REVIEW:
+        assignments = list(standard.assignments.all())
+        if not assignments:
+            return [
+                Turn(
+                    _("Deputy leader"),
+                    _("assign experts of %(field)s") % {"field": standard.field.name},
+                    role="deputy",
+                )
+            ]
+        version_id = _current_version_id(standard)
+        recommended = {
+            r.expert_id
+            for r in standard.recommendations.all()
+            if r.version_id == version_id
+        }
+        turns = []
+        pending = [a.expert for a in assignments if a.expert_id not in recommended]
+        if pending:
+            turns.append(
+                Turn(
+                    _("Experts"),
+                    _("comment and recommend"),
+                    [_name(u) for u in pending],
+                    role="experts",
+                )
+            )
+        if _figure(standard, "unanswered_comments"):
+            turns.append(
+                Turn(
+                    _("Authors"),
+                    _("answer the expert comments"),
+                    [standard.organisation.name],
+                    role="authors",
+                )
+            )
+        if _figure(standard, "open_blocking"):
+            turns.append(
+                Turn(
+                    _("Experts"),
+                    _("resolve their blocking comments"),
+                    role="experts",
+                )
+            )
+        if not turns:
+            turns.append(
+                Turn(
+                    _("Deputy leader"),
+                    _("advance to audit or request changes"),
+                    role="deputy",
+                )
+            )
+        return turns
+    if status == Status.AUDIT:
+        return [Turn(_("Auditor"), _("certify or fail the audit"), role="auditor")]
+    if status == Status.CERTIFIED:
+        return [Turn(_("Leader"), _("publish"), role="leader")]
+    return []
+
+
+def _current_version_id(standard: Standard):
+    if hasattr(standard, "current_version_id"):
+        return standard.current_version_id
+    version = standard.versions.order_by("-number").first()
+    return version.pk if version else None
+
+
+def _current_version_number(standard: Standard):
+    if hasattr(standard, "current_version_number"):
+        return standard.current_version_number
+    version = standard.versions.order_by("-number").first()
+    return version.number if version else None
+
+
+def _figure(standard: Standard, name: str) -> int:
+    if hasattr(standard, name):
+        return getattr(standard, name)
+    if name == "unanswered_comments":
+        return standard.comments.filter(reply="").count()
+    return standard.comments.filter(blocking=True, resolved_at__isnull=True).count()
+
+
+def drafts_of_user(user) -> list[Standard]:
+    """The drafts of the user's organisation (or organisations they represent),
+    including published standards under renewal."""
+    roles = user_roles(user)
+    organisation_ids = set(roles.representative_organisation_ids)
+    if roles.organisation_id:
+        organisation_ids.add(roles.organisation_id)
+    qs = Standard.objects.filter(
+        organisation_id__in=organisation_ids, status__in=DRAFT_CYCLE
+    ).order_by("-updated")
+    return _with_turns(with_turn_prefetch(qs))
+
+
+def _with_turns(qs) -> list[Standard]:
+    standards = list(qs)
+    now = timezone.now()
+    for standard in standards:
+        standard.turns = whose_turn(standard)
+        standard.days_waiting = (now - standard.status_changed).days
+    return standards
+
+
+@dataclass
+class ReviewQueue:
+    deputy: dict[str, list[Standard]] = field(default_factory=dict)
+    expert: list[Standard] = field(default_factory=list)
+    auditor: list[Standard] = field(default_factory=list)
+    leader: list[Standard] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            any(self.deputy.values()) or self.expert or self.auditor or self.leader
+        )
+
+
+def review_queue(user) -> ReviewQueue:
+    """The signed-in user's queue, oldest first in each part."""
+    roles = user_roles(user)
+    queue = ReviewQueue()
+    oldest_first = ("status_changed", "pk")
+    if roles.deputy_field_ids:
+        qs = Standard.objects.filter(
+            field_id__in=roles.deputy_field_ids, status__in=DRAFT_CYCLE
+        ).order_by(*oldest_first)
+        grouped = defaultdict(list)
+        for standard in _with_turns(with_turn_prefetch(qs)):
+            grouped[standard.status].append(standard)
+        queue.deputy = {
+            status: grouped[status] for status in DRAFT_CYCLE if grouped[status]
+        }
+    if roles.expert_field_ids or roles.leader:
+        qs = Standard.objects.filter(
+            assignments__expert=user,
+            status__in=[Status.DRAFT, Status.EXPERT_REVIEW],
+        ).order_by(*oldest_first)
+        queue.expert = _with_turns(with_turn_prefetch(qs))
+    if roles.auditor:
+        qs = Standard.objects.filter(status=Status.AUDIT).order_by(*oldest_first)
+        queue.auditor = _with_turns(with_turn_prefetch(qs))
+    if roles.leader:
+        qs = Standard.objects.filter(status=Status.CERTIFIED).order_by(*oldest_first)
+        queue.leader = _with_turns(with_turn_prefetch(qs))
+    return queue
+
+
+def draft_detail(*, standard_id, user) -> Standard:
+    """A draft (or any visible standard) with everything its working page
+    shows, loaded in a fixed number of queries."""
+    standard = standard_get_visible(standard_id=standard_id, user=user)
+    versions = list(
+        Version.objects.filter(standard=standard)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("number")
+    )
+    comments = list(
+        Comment.objects.filter(standard=standard)
+        .select_related("expert", "replied_by", "version")
+        .order_by("pk")
+    )
+    recommendations = list(
+        Recommendation.objects.filter(standard=standard)
+        .select_related("expert", "version")
+        .order_by("version__number", "pk")
+    )
+    assignments = list(
+        ExpertAssignment.objects.filter(standard=standard).select_related("expert")
+    )
+    standard.version_list = versions
+    standard.current = versions[-1] if versions else None
+    standard.comment_list = comments
+    standard.recommendation_list = recommendations
+    standard.assignment_list = assignments
+    standard.audit_list = list(standard.audits.select_related("auditor", "version"))
+    standard.history_list = history_of(standard)
+    standard.edition_list = list(standard.editions.order_by("-edition"))
+    standard.author_list = list(standard.authors.select_related("organisation"))
+    # Reuse what was loaded for whose turn.
+    standard.current_version_id = standard.current.pk if standard.current else None
+    standard.current_version_number = (
+        standard.current.number if standard.current else None
+    )
+    standard.unanswered_comments = sum(1 for c in comments if not c.reply)
+    standard.open_blocking = sum(1 for c in comments if c.is_open_blocking)
+    standard._prefetched_objects_cache = {
+        "assignments": assignments,
+        "recommendations": recommendations,
+    }
+    standard.turns = whose_turn(standard)
+    return standard
+
+
+def history_of(standard: Standard) -> list[HistoryEntry]:
+    return list(
+        HistoryEntry.objects.filter(standard=standard)
+        .select_related("actor")
+        .order_by("created", "pk")
+    )
+
+
+def experts_for(standard: Standard):
+    """Users who may be assigned: experts of the field or its parent."""
+    field_ids = [standard.field_id]
+    if standard.field.parent_id:
+        field_ids.append(standard.field.parent_id)
+    return (
+        Role.objects.current()
+        .filter(
+            kind=Role.Kind.EXPERT, field_id__in=field_ids, person__user__isnull=False
+        )
+        .select_related("person__user", "person__organisation")
+        .order_by("person__name")
+    )
+
+
+def public_standard_detail(*, standard_id) -> Standard:
+    """A published or abolished standard with its in-force edition."""
+    try:
+        standard = (
+            Standard.objects.public()
+            .select_related("field__parent", "work_item", "organisation", "replaced_by")
+            .get(pk=standard_id)
+        )
+    except (Standard.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such standard."), code="not_found") from None
+    editions = list(
+        Edition.objects.filter(standard=standard)
+        .select_related("version")
+        .order_by("-edition")
+    )
+    standard.edition_list = editions
+    standard.in_force = next((e for e in editions if e.in_force), None) or (
+        editions[0] if editions else None
+    )
+    standard.history_list = history_of(standard)
+    standard.author_list = list(standard.authors.select_related("organisation"))
+    standard.replaces_list = list(standard.replaces.all())
+    return standard
+
+
+def catalogue(*, include_abolished: bool = False) -> QuerySet[Standard]:
+    qs = Standard.objects.public().select_related("field", "organisation", "work_item")
+    if not include_abolished:
+        qs = qs.exclude(status=Status.ABOLISHED)
+    return qs.order_by("number")
+
+
+@dataclass
+class Pipeline:
+    by_state: dict[str, int]
+    by_field: list[dict]
+    waiting_longest: list[Standard]
+    review_due: list[Standard]
+
+
+def pipeline(*, user, limit: int = 10) -> Pipeline:
+    """The whole pipeline, as the leader and deputy leaders see it; counts
+    cover the standards the user may see."""
+    visible = visible_standards(user)
+    by_state = dict(
+        visible.values_list("status").annotate(n=Count("pk")).order_by("status")
+    )
+    rows = (
+        visible.values("field__name", "field__parent__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by("field__parent__name", "field__name")
+    )
+    by_field: dict[str, dict] = {}
+    for row in rows:
+        name = row["field__name"]
+        entry = by_field.setdefault(
+            name,
+            {"field": name, "parent": row["field__parent__name"], "total": 0},
+        )
+        entry[row["status"]] = row["n"]
+        entry["total"] += row["n"]
+    waiting = _with_turns(
+        with_turn_prefetch(
+            visible.filter(status__in=DRAFT_CYCLE).order_by("status_changed", "pk")
+        )[:limit]
+    )
+    due = list(
+        visible.filter(
+            status=Status.PUBLISHED,
+            review_due__lte=timezone.localdate() + timedelta(days=90),
+        )
+        .select_related("field")
+        .order_by("review_due")[:limit]
+    )
+    return Pipeline(
+        by_state={s: by_state.get(s, 0) for s in Status.values},
+        by_field=list(by_field.values()),
+        waiting_longest=waiting,
+        review_due=due,
+    )

@@ -1,0 +1,53 @@
+from django import template
+from django.db.models import Count, Q
+
+from portal.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def markdown(text):
+    """``{{ text|markdown }}``: Markdown rendered and sanitised."""
+    return render_markdown(text)
+
+
+@register.simple_tag
+def portal_figures():
+    """Headline figures of the working group, for the home page.
+
+    Sample people (``load_demo``) are left out: the figures describe the real
+    working group.
+    """
+    from committees.models import Field, Organisation, Role
+    from standards.models import Standard
+    from workplan.models import WorkItem
+
+    fields = Field.objects.aggregate(
+        fields=Count("pk", filter=Q(parent__isnull=True)),
+        subfields=Count("pk", filter=Q(parent__isnull=False)),
+    )
+    return {
+        "members": Organisation.objects.filter(is_member=True).count(),
+        "fields": fields["fields"],
+        "subfields": fields["subfields"],
+        "deputy_leaders": Role.objects.current()
+        .filter(kind=Role.Kind.DEPUTY_LEADER, person__is_sample=False)
+        .values("person")
+        .distinct()
+        .count(),
+        "work_items": WorkItem.objects.count(),
+        "published_standards": Standard.objects.public().count(),
+    }
+
+
+@register.simple_tag
+def latest_publications(limit=5):
+    """Editions in force, newest first."""
+    from standards.models import Edition
+
+    return list(
+        Edition.objects.filter(superseded_on__isnull=True)
+        .select_related("standard")
+        .order_by("-published_on", "-pk")[:limit]
+    )

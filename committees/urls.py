@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "committees"
 
-urlpatterns = []
+urlpatterns = [
+    path("committees/", views.committees, name="committees"),
+    path("committees/fields/<slug:slug>/", views.field_detail, name="field"),
+    path("members/", views.members, name="members"),
+    path("procedures/", views.procedures, name="procedures"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
+]

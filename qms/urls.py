@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "qms"
 
-urlpatterns = []
+urlpatterns = [
+    path("qms/", views.index, name="index"),
+]

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workplan"
 
-urlpatterns = []
+urlpatterns = [
+    path("workplan/", views.index, name="index"),
+    path("workplan/<slug:slug>/", views.item, name="item"),
+]

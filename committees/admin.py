@@ -1,0 +1,106 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ActionItem,
+    Field,
+    Meeting,
+    Organisation,
+    Person,
+    ProcedureStep,
+    Role,
+    WorkingGroup,
+)
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+
+
+@admin.register(ProcedureStep)
+class ProcedureStepAdmin(admin.ModelAdmin):
+    list_display = ["order", "title"]
+    list_display_links = ["title"]
+    search_fields = ["title", "description"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_member", "member_order", "website", "is_sample"]
+    list_filter = ["is_member", "is_sample"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["member_order", "name"]
+
+
+class SubfieldInline(admin.TabularInline):
+    model = Field
+    fk_name = "parent"
+    fields = ["name", "slug", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+    verbose_name = _("subfield")
+    verbose_name_plural = _("subfields")
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "order"]
+    list_filter = [("parent", admin.EmptyFieldListFilter), "parent"]
+    search_fields = ["name", "parent__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["parent"]
+    inlines = [SubfieldInline]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    fields = ["kind", "field", "organisation", "start", "end", "order"]
+    extra = 0
+    autocomplete_fields = ["field", "organisation"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "organisation", "user", "is_sample"]
+    list_filter = ["roles__kind", "is_sample", "organisation__is_member"]
+    search_fields = ["name", "title", "organisation__name", "user__username"]
+    list_select_related = ["organisation", "user"]
+    autocomplete_fields = ["organisation", "user"]
+    inlines = [RoleInline]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "field", "organisation", "start", "end"]
+    list_filter = ["kind", "field"]
+    search_fields = ["person__name", "field__name", "organisation__name"]
+    list_select_related = ["person", "field", "organisation"]
+    autocomplete_fields = ["person", "field", "organisation"]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    fields = ["text", "owner", "due", "done"]
+    extra = 0
+    autocomplete_fields = ["owner"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "date"]
+    date_hierarchy = "date"
+    search_fields = ["title", "agenda", "minutes", "decisions"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["attendees"]
+    inlines = [ActionItemInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "owner", "due", "done"]
+    list_filter = ["done", "meeting"]
+    search_fields = ["text", "owner__name", "meeting__title"]
+    list_select_related = ["meeting", "owner"]
+    autocomplete_fields = ["owner"]

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import QmsStep
+
+
+@admin.register(QmsStep)
+class QmsStepAdmin(admin.ModelAdmin):
+    list_display = ["order", "label", "title"]
+    list_display_links = ["label"]
+    search_fields = ["label", "title", "description"]

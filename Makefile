@@ -39,10 +39,8 @@ run: install
 	$(MANAGE) load_working_group
 	$(MANAGE) load_demo --password '$(DEMO_PASSWORD)'
 	@echo
-	@echo "Demo logins (password '$(DEMO_PASSWORD)' for each):"
-	@echo "  leader, deputy (Medical Field), member (Peking University),"
-	@echo "  member2 (Tsinghua University), expert1, expert2, auditor"
-	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C stops; data stays in var/)"
+	@echo "Sign in at http://$(HOST):$(PORT)/accounts/login/ with an account above,"
+	@echo "password '$(DEMO_PASSWORD)'. Ctrl-C stops it; running it again keeps the data."
 	@echo
 	$(MANAGE) runserver $(HOST):$(PORT)
 

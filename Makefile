@@ -54,9 +54,12 @@ migrate: install
 test: install
 	env -u DJANGO_DEBUG $(PY) -m pytest $(PYTEST_ARGS)
 
+# Both run, so one report shows every problem.
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	exit $$status
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -1,0 +1,319 @@
+"""The standards in the admin, for the leader and the secretariat.
+
+The admin never changes a standard's state itself: every transition is an
+admin action that calls ``services.standard_transition``, so the same rules,
+permissions and history apply as in the browser and the API. What the
+services create (versions, feedback, audits, editions, numbers, history) is
+shown read-only here, so that nothing bypasses the checks and the record.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.errors import ApplicationError
+
+from . import services
+from .models import (
+    Attachment,
+    Audit,
+    Comment,
+    Edition,
+    ExpertAssignment,
+    HistoryEntry,
+    NumberCounter,
+    Recommendation,
+    Standard,
+    Status,
+    Version,
+)
+
+
+class ReadOnlyMixin:
+    """View only: these rows are written by the services, never by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+
+class VersionInline(ReadOnlyTabularInline):
+    model = Version
+    fields = ["number", "change_summary", "author", "created", "frozen"]
+
+
+class ExpertAssignmentInline(ReadOnlyTabularInline):
+    # Assigning goes through services.experts_assign (experts of the field
+    # only, recorded in the history), on the draft page.
+    model = ExpertAssignment
+    fields = ["expert", "assigned_by", "created"]
+    show_change_link = False
+
+
+class EditionInline(ReadOnlyTabularInline):
+    model = Edition
+    fields = [
+        "number",
+        "edition",
+        "version",
+        "published_on",
+        "superseded_on",
+        "pdf_state",
+    ]
+
+
+class HistoryInline(ReadOnlyTabularInline):
+    model = HistoryEntry
+    fields = ["created", "actor", "action", "from_state", "to_state", "comment"]
+    show_change_link = False
+
+
+def admin_comment(user) -> str:
+    return _("Taken in the admin by %(user)s") % {"user": user.get_username()}
+
+
+def run_transition(modeladmin, request, queryset, name, *, comment, replaced_by=None):
+    """Take ``name`` on each selected standard through the services; report
+    each refusal with its reason, and the successes together."""
+    done = 0
+    for standard in queryset.order_by("pk"):
+        try:
+            services.standard_transition(
+                standard_id=standard.pk,
+                name=name,
+                actor=request.user,
+                comment=comment,
+                replaced_by=replaced_by,
+            )
+        except ApplicationError as error:
+            modeladmin.message_user(
+                request,
+                _("%(standard)s: %(reason)s")
+                % {"standard": standard, "reason": error.message},
+                level=messages.ERROR,
+            )
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request,
+            _("%(transition)s: done for %(count)d standard(s).")
+            % {"transition": services.TRANSITIONS[name], "count": done},
+            level=messages.SUCCESS,
+        )
+
+
+def transition_action(name: str):
+    if name == "abolish":
+        return abolish
+
+    def action(modeladmin, request, queryset):
+        run_transition(
+            modeladmin, request, queryset, name, comment=admin_comment(request.user)
+        )
+
+    action.__name__ = name
+    return admin.action(description=services.TRANSITIONS[name])(action)
+
+
+class AbolishForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for abolition"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+    )
+    replaced_by = forms.ModelChoiceField(
+        label=gettext_lazy("Replaced by"),
+        queryset=Standard.objects.public().exclude(status=Status.ABOLISHED),
+        required=False,
+    )
+
+
+@admin.action(description=services.TRANSITIONS["abolish"])
+def abolish(modeladmin, request, queryset):
+    """Abolishing needs a reason: ask for it on an intermediate page."""
+    form = AbolishForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        run_transition(
+            modeladmin,
+            request,
+            queryset,
+            "abolish",
+            comment=form.cleaned_data["reason"],
+            replaced_by=form.cleaned_data["replaced_by"],
+        )
+        return None
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Abolish standards"),
+        "opts": opts,
+        "form": form,
+        "standards": queryset.order_by("pk"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/standards/standard/abolish.html", context)
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "field", "organisation", "status", "updated"]
+    list_display_links = ["number", "title"]
+    list_filter = ["status", "has_edition", "is_sample", "field", "organisation"]
+    search_fields = ["number", "title", "scope", "organisation__name", "field__name"]
+    list_select_related = ["field", "organisation"]
+    date_hierarchy = "updated"
+    filter_horizontal = ["authors"]
+    fields = [
+        "title",
+        "scope",
+        "field",
+        "work_item",
+        "authors",
+        "organisation",
+        "status",
+        "number",
+        "has_edition",
+        "review_due",
+        "replaced_by",
+        "abolition_reason",
+        "is_sample",
+        "created_by",
+        "created",
+        "updated",
+        "status_changed",
+    ]
+    # Everything the lifecycle decides is read-only; it changes only through
+    # the actions below, which call the services.
+    readonly_fields = [
+        "organisation",
+        "status",
+        "number",
+        "has_edition",
+        "review_due",
+        "replaced_by",
+        "abolition_reason",
+        "is_sample",
+        "created_by",
+        "created",
+        "updated",
+        "status_changed",
+    ]
+    inlines = [VersionInline, ExpertAssignmentInline, EditionInline, HistoryInline]
+    actions = [transition_action(name) for name in services.TRANSITIONS]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Title, scope, field and authors are corrected only while a draft:
+        # once under review, who acts on it depends on them.
+        if obj is not None and obj.status != Status.DRAFT:
+            return list(self.fields)
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        # Drafts are opened by member representatives on /drafts/new/.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Standards are abolished, never deleted: their history is the record.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            services.history_record(
+                standard=obj,
+                actor=request.user,
+                action="edited",
+                comment=_("In the admin: %(fields)s")
+                % {"fields": ", ".join(form.changed_data)},
+            )
+
+
+class AttachmentInline(ReadOnlyTabularInline):
+    model = Attachment
+    fields = ["original_name", "extension", "size", "sha256", "created"]
+    show_change_link = False
+
+
+@admin.register(Version)
+class VersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["standard", "number", "change_summary", "author", "frozen"]
+    list_filter = ["frozen"]
+    search_fields = ["standard__title", "standard__number", "change_summary"]
+    list_select_related = ["standard", "author"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["original_name", "version", "extension", "size", "created"]
+    list_filter = ["extension"]
+    search_fields = ["original_name", "sha256", "version__standard__title"]
+    list_select_related = ["version"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "standard", "expert", "blocking", "reply", "created"]
+    list_filter = ["blocking", "reply"]
+    search_fields = ["text", "reply_text", "standard__title"]
+    list_select_related = ["standard", "expert"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["standard", "version", "expert", "decision", "created"]
+    list_filter = ["decision"]
+    search_fields = ["standard__title", "note"]
+    list_select_related = ["standard", "version", "expert"]
+
+
+@admin.register(Audit)
+class AuditAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["standard", "outcome", "auditor", "certificate_number", "created"]
+    list_filter = ["outcome"]
+    search_fields = ["standard__title", "certificate_number", "findings"]
+    list_select_related = ["standard", "auditor"]
+
+
+@admin.register(Edition)
+class EditionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "edition",
+        "title",
+        "published_on",
+        "superseded_on",
+        "pdf_state",
+    ]
+    list_filter = ["pdf_state", "published_on"]
+    search_fields = ["number", "title"]
+    list_select_related = ["standard"]
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["created", "standard", "action", "from_state", "to_state", "actor"]
+    list_filter = ["action"]
+    search_fields = ["standard__title", "standard__number", "comment"]
+    list_select_related = ["standard", "actor"]
+    date_hierarchy = "created"
+
+
+@admin.register(NumberCounter)
+class NumberCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["prefix", "year", "last"]

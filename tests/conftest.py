@@ -74,6 +74,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(problem)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_root(tmp_path_factory):
+    """An empty STATIC_ROOT, so whitenoise does not warn in every test that
+    collectstatic never ran (tests serve static files from the app folders)."""
+    django_settings.STATIC_ROOT = tmp_path_factory.mktemp("static_root")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads and rendered PDFs of a test go to its own temporary folder."""

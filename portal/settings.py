@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "workplan",
     "qms",
     "standards",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -215,16 +216,73 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# REST API (/api/v1/). Throttle rates come from the environment; the tests
+# raise them so that no test is throttled by accident (tests of throttling
+# lower them on purpose).
+API_THROTTLE_ANON = os.environ.get("PORTAL_API_THROTTLE_ANON", "120/minute")
+API_THROTTLE_USER = os.environ.get("PORTAL_API_THROTTLE_USER", "600/minute")
+# Creating a token checks a password: slower, against guessing.
+API_THROTTLE_AUTH = os.environ.get("PORTAL_API_THROTTLE_AUTH", "10/minute")
+if TESTING:
+    API_THROTTLE_ANON = API_THROTTLE_USER = API_THROTTLE_AUTH = "100000/minute"
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.AutoSchema",
+    # The token class comes first so that an unauthenticated call gets 401
+    # with a WWW-Authenticate header rather than 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": API_THROTTLE_ANON,
+        "user": API_THROTTLE_USER,
+        "auth": API_THROTTLE_AUTH,
+    },
+    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LLM Standards Working Group portal API",
+    "DESCRIPTION": (
+        "Read the working group's fields, members, work plan, meetings and "
+        "standards, and drive a draft through its lifecycle. Authenticate with "
+        "`Authorization: Bearer <token>` (create a token at /accounts/profile/ "
+        "or with POST /api/v1/auth/tokens/). Errors are JSON: "
+        '`{"code": ..., "message": ..., "errors": {field: [...]}}`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "standards.models.Status",
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,107 @@
+"""API tokens over the API: create with a username and password, list, revoke."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from . import services
+from .models import ApiToken
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "created",
+            "expires",
+            "last_used",
+            "revoked",
+            "is_active",
+        ]
+
+
+class CreatedTokenSerializer(ApiTokenSerializer):
+    token = serializers.CharField(
+        help_text="The secret: shown this once, send it as `Authorization: Bearer …`."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+
+
+class TokenCreateInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+    name = serializers.CharField(max_length=100)
+    expires = serializers.DateTimeField(required=False, allow_null=True)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Your API tokens"),
+    post=extend_schema(
+        summary="Create an API token",
+        description=(
+            "Give a username and password; the answer holds the token's secret, "
+            "shown only this once. No other authentication is needed."
+        ),
+        request=TokenCreateInput,
+        responses={201: CreatedTokenSerializer},
+        auth=[],
+    ),
+)
+class TokenList(generics.ListAPIView):
+    serializer_class = ApiTokenSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(ScopedRateThrottle())
+        return throttles
+
+    throttle_scope = "auth"
+
+    def get_queryset(self):
+        return services.tokens_of(self.request.user)
+
+    def post(self, request):
+        serializer = TokenCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = authenticate(
+            request._request, username=data["username"], password=data["password"]
+        )
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+        created = services.token_create(
+            actor=user, name=data["name"], expires=data.get("expires")
+        )
+        body = ApiTokenSerializer(created.token).data
+        body["token"] = created.secret
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    delete=extend_schema(summary="Revoke one of your API tokens", responses={204: None})
+)
+class TokenDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def delete(self, request, pk):
+        services.token_revoke(token_id=pk, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,89 @@
+"""API tokens: created with the secret shown once, revoked, never stored in
+clear."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.errors import ApplicationError
+
+from .models import ApiToken
+
+# How often last_used is written: at most once a minute per token, so that a
+# busy integrator does not turn every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+PREFIX_LENGTH = 8
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    token: ApiToken
+    secret: str  # shown once; only its hash is stored
+
+
+@transaction.atomic
+def token_create(*, actor, name: str, expires: datetime | None = None) -> CreatedToken:
+    """A signed-in user creates a named token; the secret is returned once."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise ApplicationError(_("Sign in to create a token."), code="forbidden")
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the token a name."), field="name")
+    if len(name) > 100:
+        raise ApplicationError(_("At most 100 characters."), field="name")
+    if expires is not None and expires <= timezone.now():
+        raise ApplicationError(_("The expiry must be in the future."), field="expires")
+    while True:
+        prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+        if not ApiToken.objects.filter(prefix=prefix).exists():
+            break
+    secret = f"{prefix}.{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=actor, name=name, prefix=prefix, key_hash=_hash(secret), expires=expires
+    )
+    return CreatedToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def token_revoke(*, token_id, actor) -> ApiToken:
+    """Only the token's owner revokes it; revoking twice changes nothing."""
+    try:
+        token = ApiToken.objects.select_for_update().get(pk=token_id, user=actor)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such token."), code="not_found") from None
+    if token.revoked is None:
+        token.revoked = timezone.now()
+        token.save(update_fields=["revoked"])
+    return token
+
+
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The active token whose secret this is, with its user; None otherwise.
+    Records when it was last used, at most once a minute."""
+    prefix, _dot, _rest = (secret or "").partition(".")
+    if not prefix or not _rest:
+        return None
+    token = (
+        ApiToken.objects.active().select_related("user").filter(prefix=prefix).first()
+    )
+    if token is None or not hmac.compare_digest(token.key_hash, _hash(secret)):
+        return None
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+        token.last_used = now
+    return token
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user).order_by("-created", "-pk")

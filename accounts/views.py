@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.errors import ApplicationError
+
+from . import services
+from .forms import TokenCreateForm
+
+
+@login_required
+def profile(request):
+    """The signed-in user's API tokens: list, create (secret shown once), revoke."""
+    secret = None
+    if request.method == "POST":
+        form = TokenCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                created = services.token_create(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    expires=form.cleaned_data["expires"],
+                )
+            except ApplicationError as error:
+                form.add_error(error.field or None, error.message)
+            else:
+                secret = created.secret
+                form = TokenCreateForm()
+    else:
+        form = TokenCreateForm()
+    response = render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": services.tokens_of(request.user),
+        },
+    )
+    # The page may carry a secret: never cache it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = services.token_revoke(token_id=pk, actor=request.user)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:profile")

@@ -1,0 +1,157 @@
+"""Public reads of the working group: fields, organisations, people, meetings."""
+
+from django.db.models import Prefetch
+from rest_framework import generics, permissions, serializers
+
+from portal.api import ConditionalGetMixin
+
+from .models import Field, Meeting, Organisation, Person, Role
+
+
+class PublicReadMixin(ConditionalGetMixin):
+    permission_classes = [permissions.AllowAny]
+
+
+# --- fields -------------------------------------------------------------------
+
+
+class SubfieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Field
+        fields = ["id", "name", "slug", "description"]
+
+
+class FieldSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    subfields = SubfieldSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Field
+        fields = ["id", "name", "slug", "description", "parent", "subfields"]
+
+
+class FieldList(PublicReadMixin, generics.ListAPIView):
+    """Fields of the working group, each with its subfields."""
+
+    serializer_class = FieldSerializer
+    queryset = Field.objects.filter(parent__isnull=True).prefetch_related("subfields")
+    ordering_fields = ["order", "name"]
+    ordering = ["order", "name"]
+
+
+class FieldDetail(PublicReadMixin, generics.RetrieveAPIView):
+    """A field or a subfield."""
+
+    serializer_class = FieldSerializer
+    queryset = Field.objects.prefetch_related("subfields")
+
+
+# --- organisations ------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "slug", "is_member", "website", "is_sample"]
+
+
+class OrganisationList(PublicReadMixin, generics.ListAPIView):
+    """Organisations; `is_member=true` gives the member organisations."""
+
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.all()
+    filterset_fields = ["is_member"]
+    ordering_fields = ["name", "member_order"]
+    ordering = ["name"]
+
+
+class OrganisationDetail(PublicReadMixin, generics.RetrieveAPIView):
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.all()
+
+
+# --- people -------------------------------------------------------------------
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name"]
+
+
+class FieldRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Field
+        fields = ["id", "name"]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    field = FieldRefSerializer(read_only=True, allow_null=True)
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Role
+        fields = ["kind", "field", "organisation", "start", "end"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Public role information only: never an e-mail address or an account."""
+
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+    roles = RoleSerializer(many=True, read_only=True, source="current_roles")
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "title", "organisation", "roles"]
+
+
+def _people():
+    return Person.objects.select_related("organisation").prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=Role.objects.current().select_related("field", "organisation"),
+            to_attr="current_roles",
+        )
+    )
+
+
+class PersonList(PublicReadMixin, generics.ListAPIView):
+    """People of the working group with their current roles."""
+
+    serializer_class = PersonSerializer
+    filterset_fields = ["organisation", "roles__kind"]
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return _people().distinct()
+
+
+class PersonDetail(PublicReadMixin, generics.RetrieveAPIView):
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        return _people()
+
+
+# --- meetings -------------------------------------------------------------------
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "date", "title", "slug", "agenda", "minutes", "decisions"]
+
+
+class MeetingList(PublicReadMixin, generics.ListAPIView):
+    """Meetings with their agenda, minutes and decisions (Markdown)."""
+
+    serializer_class = MeetingSerializer
+    queryset = Meeting.objects.all()
+    ordering_fields = ["date", "title"]
+    ordering = ["-date", "pk"]
+
+
+class MeetingDetail(PublicReadMixin, generics.RetrieveAPIView):
+    serializer_class = MeetingSerializer
+    queryset = Meeting.objects.all()

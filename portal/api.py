@@ -1,0 +1,157 @@
+"""What every API view shares: errors as JSON, pagination, conditional GETs,
+(the schema class that documents the error responses is in
+portal.api_schema).
+
+Every error of the API has one shape::
+
+    {"code": "conflict", "message": "…", "errors": {"field": ["…"]}}
+
+``portal.errors.ApplicationError`` (the rules refusing an action) becomes its
+status here and nowhere else.
+"""
+
+import hashlib
+import logging
+
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, JsonResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from .errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+# The DRF exception classes and the code each one carries in the error body.
+CODES = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "forbidden",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_type",
+    exceptions.Throttled: "throttled",
+    exceptions.ParseError: "parse_error",
+    exceptions.ValidationError: "invalid",
+}
+
+
+def error_body(code: str, message, errors: dict | None = None) -> dict:
+    return {"code": code, "message": str(message), "errors": errors or {}}
+
+
+def _field_errors(detail) -> dict:
+    if isinstance(detail, dict):
+        return {
+            str(key): [str(item) for item in value]
+            if isinstance(value, list)
+            else [str(value)]
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def _first_message(errors: dict) -> str:
+    for key, messages in errors.items():
+        if messages:
+            prefix = "" if key == "non_field_errors" else f"{key}: "
+            return f"{prefix}{messages[0]}"
+    return _("Invalid input.")
+
+
+def exception_handler(exc, context):
+    """The one place where an exception becomes an HTTP answer of the API."""
+    headers = {}
+    if isinstance(exc, ApplicationError):
+        set_rollback()
+        errors = {exc.field: [str(exc.message)]} if exc.field else {}
+        return Response(error_body(exc.code, exc.message, errors), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("too_large", _("The request is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent | SuspiciousOperation):
+        return Response(
+            error_body("invalid", _("The request could not be read.")),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, exceptions.APIException):
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None) is not None:
+            headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+        code = next((c for k, c in CODES.items() if isinstance(exc, k)), None)
+        if isinstance(exc, exceptions.ValidationError):
+            errors = _field_errors(exc.detail)
+            body = error_body("invalid", _first_message(errors), errors)
+        else:
+            body = error_body(code or "error", exc.detail)
+        set_rollback()
+        return Response(body, status=exc.status_code, headers=headers)
+    # Anything else is a bug: log it, and still answer in JSON.
+    logger.exception("Unhandled error in the API", exc_info=exc)
+    set_rollback()
+    return Response(
+        error_body("server_error", _("Something went wrong on our side.")),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def not_found(request, *args, **kwargs):
+    """Any address under /api/ that no view answers: JSON, never a page."""
+    return JsonResponse(
+        error_body("not_found", _("There is no such address in the API.")),
+        status=404,
+    )
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ConditionalGetMixin:
+    """``ETag`` (a hash of the body) and, where the view knows it,
+    ``Last-Modified`` on successful GETs; 304 for a matching conditional
+    request. The body depends on who asks, so caches must vary on it."""
+
+    def get_last_modified(self, request):
+        return None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        patch_vary_headers(response, ("Authorization", "Cookie", "Accept"))
+        if getattr(response, "accepted_media_type", "") != "application/json":
+            return response
+        response.render()
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        response["ETag"] = etag
+        last_modified = self.get_last_modified(request)
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        return get_conditional_response(
+            request._request,
+            etag=etag,
+            last_modified=last_modified.timestamp() if last_modified else None,
+            response=response,
+        )

@@ -1,0 +1,118 @@
+"""Addresses under /api/: the REST API (v1), its schema and its docs."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+
+from accounts import api as accounts_api
+from committees import api as committees_api
+from standards import api as standards_api
+from workplan import api as workplan_api
+
+from .api import not_found
+
+v1 = [
+    path("auth/tokens/", accounts_api.TokenList.as_view(), name="tokens"),
+    path("auth/tokens/<int:pk>/", accounts_api.TokenDetail.as_view(), name="token"),
+    path("fields/", committees_api.FieldList.as_view(), name="fields"),
+    path("fields/<int:pk>/", committees_api.FieldDetail.as_view(), name="field"),
+    path(
+        "organisations/",
+        committees_api.OrganisationList.as_view(),
+        name="organisations",
+    ),
+    path(
+        "organisations/<int:pk>/",
+        committees_api.OrganisationDetail.as_view(),
+        name="organisation",
+    ),
+    path("people/", committees_api.PersonList.as_view(), name="people"),
+    path("people/<int:pk>/", committees_api.PersonDetail.as_view(), name="person"),
+    path("meetings/", committees_api.MeetingList.as_view(), name="meetings"),
+    path("meetings/<int:pk>/", committees_api.MeetingDetail.as_view(), name="meeting"),
+    path("work-items/", workplan_api.WorkItemList.as_view(), name="work-items"),
+    path(
+        "work-items/<int:pk>/",
+        workplan_api.WorkItemDetail.as_view(),
+        name="work-item",
+    ),
+    path("editions/", standards_api.EditionList.as_view(), name="editions"),
+    path("editions/<int:pk>/", standards_api.EditionDetail.as_view(), name="edition"),
+    path("standards/", standards_api.StandardList.as_view(), name="standards"),
+    path(
+        "standards/<int:pk>/", standards_api.StandardDetail.as_view(), name="standard"
+    ),
+    path(
+        "standards/<int:pk>/editions/",
+        standards_api.StandardEditions.as_view(),
+        name="standard-editions",
+    ),
+    path(
+        "standards/<int:pk>/history/",
+        standards_api.StandardHistory.as_view(),
+        name="standard-history",
+    ),
+    path(
+        "standards/<int:pk>/versions/",
+        standards_api.VersionList.as_view(),
+        name="standard-versions",
+    ),
+    path(
+        "standards/<int:pk>/assignments/",
+        standards_api.AssignmentList.as_view(),
+        name="standard-assignments",
+    ),
+    path(
+        "standards/<int:pk>/assignable-experts/",
+        standards_api.AssignableExperts.as_view(),
+        name="standard-assignable-experts",
+    ),
+    path(
+        "standards/<int:pk>/comments/",
+        standards_api.CommentList.as_view(),
+        name="standard-comments",
+    ),
+    path(
+        "standards/<int:pk>/comments/<int:comment_id>/reply/",
+        standards_api.CommentReply.as_view(),
+        name="standard-comment-reply",
+    ),
+    path(
+        "standards/<int:pk>/comments/<int:comment_id>/resolve/",
+        standards_api.CommentResolve.as_view(),
+        name="standard-comment-resolve",
+    ),
+    path(
+        "standards/<int:pk>/recommendations/",
+        standards_api.RecommendationList.as_view(),
+        name="standard-recommendations",
+    ),
+    path(
+        "standards/<int:pk>/audits/",
+        standards_api.AuditList.as_view(),
+        name="standard-audits",
+    ),
+    path(
+        "standards/<int:pk>/transitions/",
+        standards_api.TransitionList.as_view(),
+        name="standard-transitions",
+    ),
+    path(
+        "standards/<int:pk>/transitions/<str:name>/",
+        standards_api.TransitionTake.as_view(),
+        name="standard-transition",
+    ),
+]
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,895 @@
+"""The standards API: thin views over standards.services and selectors.
+
+Visibility is the web's: a standard is found only if
+``selectors.visible_standards`` includes it for the caller (else 404). The
+working material of a draft cycle (versions, assignments, comments,
+recommendations, audits, assignable experts) is shown only to the draft's
+audience (its organisation, the field's deputy leaders, assigned experts,
+auditors, the leader), even once the standard is published; the public reads
+editions and history.
+"""
+
+from django.db.models import Max, Prefetch, Q
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from committees.selectors import user_roles
+from portal.api import ConditionalGetMixin
+from portal.errors import ApplicationError
+
+from . import permissions as rules
+from . import selectors, services
+from .models import (
+    Attachment,
+    Audit,
+    Comment,
+    Edition,
+    ExpertAssignment,
+    HistoryEntry,
+    Recommendation,
+    Standard,
+    Status,
+    Version,
+)
+
+# --- helpers --------------------------------------------------------------------
+
+
+def _visible(request, pk) -> Standard:
+    return selectors.standard_get_visible(standard_id=pk, user=request.user)
+
+
+def in_draft_audience(standard: Standard, user) -> bool:
+    """The people who see a draft (DESIGN.md), whether or not it is public."""
+    if not user.is_authenticated:
+        return False
+    roles = user_roles(user)
+    return (
+        roles.sees_every_draft
+        or standard.field_id in roles.deputy_field_ids
+        or rules.is_organisation_member(standard, user)
+        or rules.is_assigned_expert(standard, user)
+    )
+
+
+def _working(request, pk) -> Standard:
+    standard = _visible(request, pk)
+    if not in_draft_audience(standard, request.user):
+        raise ApplicationError(_("No such standard."), code="not_found")
+    return standard
+
+
+def _person_name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+# --- output serializers -----------------------------------------------------------
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return _person_name(user)
+
+
+class StandardFieldSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+
+
+class NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class WorkItemRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    in_force = serializers.BooleanField(read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Edition
+        fields = [
+            "id",
+            "standard",
+            "number",
+            "edition",
+            "title",
+            "published_on",
+            "superseded_on",
+            "in_force",
+            "pdf_state",
+            "pdf_url",
+            "pdf_size",
+            "pdf_pages",
+            "pdf_sha256",
+        ]
+
+    def get_pdf_url(self, edition) -> str | None:
+        if edition.pdf_state != Edition.PdfState.READY or not edition.pdf:
+            return None
+        url = edition.pdf.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class EditionDetailSerializer(EditionSerializer):
+    body = serializers.CharField(
+        source="version.body", read_only=True, help_text="The text, in Markdown."
+    )
+
+    class Meta(EditionSerializer.Meta):
+        fields = [*EditionSerializer.Meta.fields, "body"]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    field = StandardFieldSerializer(read_only=True)
+    organisation = NamedRefSerializer(read_only=True)
+    work_item = WorkItemRefSerializer(read_only=True, allow_null=True)
+    replaced_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    under_renewal = serializers.BooleanField(read_only=True)
+    current_edition = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Standard
+        fields = [
+            "id",
+            "number",
+            "title",
+            "scope",
+            "status",
+            "field",
+            "work_item",
+            "organisation",
+            "has_edition",
+            "under_renewal",
+            "current_edition",
+            "review_due",
+            "replaced_by",
+            "abolition_reason",
+            "created",
+            "updated",
+            "status_changed",
+        ]
+
+    @extend_schema_field(EditionSerializer(allow_null=True))
+    def get_current_edition(self, standard):
+        editions = list(standard.editions.all())
+        current = next((e for e in editions if e.in_force), None)
+        current = current or (editions[0] if editions else None)
+        if current is None:
+            return None
+        return EditionSerializer(current, context=self.context).data
+
+
+class TurnSerializer(serializers.Serializer):
+    who = serializers.CharField()
+    action = serializers.CharField()
+    people = serializers.ListField(child=serializers.CharField())
+    role = serializers.CharField()
+
+
+class StandardDetailSerializer(StandardSerializer):
+    authors = NamedRefSerializer(many=True, read_only=True, source="author_list")
+    editions = EditionSerializer(many=True, read_only=True, source="edition_list")
+    transitions = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The transitions the caller may take now.",
+    )
+    whose_turn = TurnSerializer(many=True, read_only=True, source="turns")
+
+    class Meta(StandardSerializer.Meta):
+        fields = [
+            *StandardSerializer.Meta.fields,
+            "authors",
+            "editions",
+            "transitions",
+            "whose_turn",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "original_name",
+            "extension",
+            "content_type",
+            "size",
+            "sha256",
+            "created",
+        ]
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    author = UserRefSerializer(read_only=True, allow_null=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Version
+        fields = [
+            "id",
+            "number",
+            "body",
+            "change_summary",
+            "author",
+            "created",
+            "frozen",
+            "attachments",
+        ]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    expert = UserRefSerializer(read_only=True)
+    assigned_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExpertAssignment
+        fields = ["id", "expert", "assigned_by", "created"]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number", read_only=True)
+    expert = UserRefSerializer(read_only=True)
+    replied_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "version",
+            "expert",
+            "text",
+            "section",
+            "blocking",
+            "created",
+            "reply",
+            "reply_text",
+            "replied_by",
+            "replied_at",
+            "resolved_at",
+        ]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number", read_only=True)
+    expert = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Recommendation
+        fields = ["id", "version", "expert", "decision", "note", "created"]
+
+
+class AuditSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number", read_only=True)
+    auditor = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Audit
+        fields = [
+            "id",
+            "version",
+            "auditor",
+            "findings",
+            "outcome",
+            "certificate_number",
+            "created",
+        ]
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = HistoryEntry
+        fields = [
+            "id",
+            "created",
+            "actor",
+            "action",
+            "from_state",
+            "to_state",
+            "comment",
+        ]
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=list(services.TRANSITIONS))
+    label = serializers.CharField()
+    comment_required = serializers.BooleanField()
+
+
+# --- input serializers -------------------------------------------------------------
+
+
+class StandardCreateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    field = serializers.IntegerField(help_text="A field or subfield id.")
+    work_item = serializers.IntegerField(required=False, allow_null=True)
+    organisation = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Defaults to the organisation the caller represents.",
+    )
+    authors = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Person ids."
+    )
+
+
+class StandardUpdateInput(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=300)
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    field = serializers.IntegerField(required=False)
+    work_item = serializers.IntegerField(required=False, allow_null=True)
+    authors = serializers.ListField(child=serializers.IntegerField(), required=False)
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="Refuse (409) if the standard is no longer in this state.",
+    )
+
+
+class VersionCreateInput(serializers.Serializer):
+    body = serializers.CharField(max_length=2_000_000, help_text="Markdown.")
+    change_summary = serializers.CharField(
+        required=False, allow_blank=True, max_length=500
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="PDF, DOCX, ODT or Markdown files (checked by content).",
+    )
+
+
+class AssignmentInput(serializers.Serializer):
+    experts = serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=1,
+        help_text="User ids of experts of the field (see assignable-experts).",
+    )
+
+
+class CommentInput(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+    section = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    blocking = serializers.BooleanField(required=False, default=False)
+
+
+class ReplyInput(serializers.Serializer):
+    reply = serializers.ChoiceField(choices=Comment.Reply.choices)
+    reply_text = serializers.CharField(
+        required=False, allow_blank=True, max_length=20000
+    )
+
+
+class RecommendationInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Recommendation.Decision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class TransitionInput(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20000,
+        help_text="Required for request_changes, fail_audit and abolish.",
+    )
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="Refuse (409) if the standard is no longer in this state.",
+    )
+    replaced_by = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="abolish only: the published standard that replaces this one.",
+    )
+
+
+def _validated(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- standards -----------------------------------------------------------------
+
+
+class StandardFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    field = filters.NumberFilter(
+        method="filter_field", label="Field id (its subfields included)"
+    )
+    work_item = filters.NumberFilter(field_name="work_item")
+    organisation = filters.NumberFilter(field_name="organisation")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte")
+    q = filters.CharFilter(method="filter_q", label="Search number, title and scope")
+
+    class Meta:
+        model = Standard
+        fields = ["status", "field", "work_item", "organisation", "updated_since", "q"]
+
+    def filter_field(self, queryset, name, value):
+        return queryset.filter(Q(field_id=value) | Q(field__parent_id=value))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(scope__icontains=value)
+        )
+
+
+def _standards_for(user):
+    return (
+        selectors.visible_standards(user)
+        .select_related("field", "organisation", "work_item")
+        .prefetch_related(
+            Prefetch("editions", queryset=Edition.objects.order_by("-edition"))
+        )
+    )
+
+
+def _detail(request, standard_id) -> Standard:
+    """A visible standard with what its detail shows, in a fixed number of
+    queries."""
+    standard = _visible(request, standard_id)
+    standard.edition_list = list(standard.editions.order_by("-edition"))
+    standard._prefetched_objects_cache = {"editions": standard.edition_list}
+    standard.author_list = list(standard.authors.all())
+    standard.transitions = (
+        services.available_transitions(standard, request.user)
+        if request.user.is_authenticated
+        else []
+    )
+    standard.turns = (
+        selectors.whose_turn(standard)
+        if in_draft_audience(standard, request.user)
+        else []
+    )
+    return standard
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List standards",
+        description=(
+            "Published and abolished standards for everyone; signed-in callers "
+            "also see the drafts visible to them."
+        ),
+        responses=StandardSerializer(many=True),
+    ),
+    post=extend_schema(
+        summary="Create a draft",
+        request=StandardCreateInput,
+        responses={201: StandardDetailSerializer},
+    ),
+)
+class StandardList(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = StandardSerializer
+    filterset_class = StandardFilter
+    ordering_fields = ["number", "title", "updated", "created", "status", "review_due"]
+    ordering = ["-updated", "-pk"]
+
+    def get_queryset(self):
+        return _standards_for(self.request.user)
+
+    def get_last_modified(self, request):
+        return self.filter_queryset(self.get_queryset()).aggregate(m=Max("updated"))[
+            "m"
+        ]
+
+    def post(self, request):
+        data = _validated(StandardCreateInput, request)
+        standard = services.standard_create(actor=request.user, **data)
+        return Response(
+            StandardDetailSerializer(
+                _detail(request, standard.pk), context={"request": request}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="A standard", responses=StandardDetailSerializer),
+    patch=extend_schema(
+        summary="Edit a draft's metadata",
+        request=StandardUpdateInput,
+        responses=StandardDetailSerializer,
+    ),
+)
+class StandardDetail(ConditionalGetMixin, APIView):
+    def get_last_modified(self, request):
+        return getattr(self, "_last_modified", None)
+
+    def get(self, request, pk):
+        standard = _detail(request, pk)
+        self._last_modified = standard.updated
+        return Response(
+            StandardDetailSerializer(standard, context={"request": request}).data
+        )
+
+    def patch(self, request, pk):
+        data = _validated(StandardUpdateInput, request)
+        services.standard_update(standard_id=pk, actor=request.user, **data)
+        return Response(
+            StandardDetailSerializer(
+                _detail(request, pk), context={"request": request}
+            ).data
+        )
+
+
+# --- editions and history -----------------------------------------------------------
+
+
+class EditionFilter(filters.FilterSet):
+    in_force = filters.BooleanFilter(
+        field_name="superseded_on", lookup_expr="isnull", label="In force"
+    )
+
+    class Meta:
+        model = Edition
+        fields = ["standard", "in_force"]
+
+
+def _public_editions():
+    return Edition.objects.filter(standard__has_edition=True).select_related("version")
+
+
+@extend_schema_view(get=extend_schema(summary="List editions of published standards"))
+class EditionList(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = EditionSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = EditionFilter
+    ordering_fields = ["published_on", "number", "edition"]
+    ordering = ["-published_on", "-pk"]
+
+    def get_queryset(self):
+        return Edition.objects.filter(standard__has_edition=True)
+
+
+@extend_schema_view(get=extend_schema(summary="An edition, with its text"))
+class EditionDetail(ConditionalGetMixin, generics.RetrieveAPIView):
+    serializer_class = EditionDetailSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return _public_editions()
+
+
+@extend_schema_view(get=extend_schema(summary="Editions of a standard"))
+class StandardEditions(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = EditionSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        standard = _visible(self.request, self.kwargs["pk"])
+        return Edition.objects.filter(standard=standard).order_by("-edition")
+
+
+@extend_schema_view(get=extend_schema(summary="History of a standard"))
+class StandardHistory(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = HistoryEntrySerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        standard = _visible(self.request, self.kwargs["pk"])
+        return (
+            HistoryEntry.objects.filter(standard=standard)
+            .select_related("actor")
+            .order_by("created", "pk")
+        )
+
+
+# --- the working material of a draft ------------------------------------------------
+
+
+class WorkingList(ConditionalGetMixin, generics.ListAPIView):
+    """A list under a standard, shown to the draft's audience only."""
+
+    pagination_class = None
+    filter_backends = []
+
+    def get_standard(self) -> Standard:
+        if not hasattr(self, "_standard"):
+            self._standard = _working(self.request, self.kwargs["pk"])
+        return self._standard
+
+    def created(self, serializer_class, instance):
+        return Response(
+            serializer_class(instance, context={"request": self.request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Versions of a draft"),
+    post=extend_schema(
+        summary="Upload a new version",
+        description="Multipart (with files) or JSON (text only).",
+        request={
+            "multipart/form-data": VersionCreateInput,
+            "application/json": VersionCreateInput,
+        },
+        responses={201: VersionSerializer},
+    ),
+)
+class VersionList(WorkingList):
+    serializer_class = VersionSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return (
+            Version.objects.filter(standard=self.get_standard())
+            .select_related("author")
+            .prefetch_related("attachments")
+            .order_by("number")
+        )
+
+    def post(self, request, pk):
+        data = _validated(VersionCreateInput, request)
+        version = services.version_create(
+            standard_id=pk,
+            actor=request.user,
+            body=data["body"],
+            change_summary=data.get("change_summary", ""),
+            files=data.get("files", []),
+        )
+        return self.created(VersionSerializer, version)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Experts assigned to a draft"),
+    post=extend_schema(
+        summary="Assign experts",
+        request=AssignmentInput,
+        responses={201: AssignmentSerializer(many=True)},
+    ),
+)
+class AssignmentList(WorkingList):
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):
+        return (
+            ExpertAssignment.objects.filter(standard=self.get_standard())
+            .select_related("expert", "assigned_by")
+            .order_by("pk")
+        )
+
+    def post(self, request, pk):
+        data = _validated(AssignmentInput, request)
+        created = services.experts_assign(
+            standard_id=pk, actor=request.user, experts=data["experts"]
+        )
+        return Response(
+            AssignmentSerializer(created, many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Experts who may be assigned to a draft",
+        responses=UserRefSerializer(many=True),
+    )
+)
+class AssignableExperts(WorkingList):
+    serializer_class = UserRefSerializer
+
+    def list(self, request, *args, **kwargs):
+        standard = self.get_standard()
+        users = [role.person.user for role in selectors.experts_for(standard)]
+        unique = list({user.pk: user for user in users}.values())
+        return Response(UserRefSerializer(unique, many=True).data)
+
+
+def _comments_of(standard):
+    return (
+        Comment.objects.filter(standard=standard)
+        .select_related("version", "expert", "replied_by")
+        .order_by("pk")
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Expert comments on a draft"),
+    post=extend_schema(
+        summary="Comment on the current version (assigned experts)",
+        request=CommentInput,
+        responses={201: CommentSerializer},
+    ),
+)
+class CommentList(WorkingList):
+    serializer_class = CommentSerializer
+
+    def get_queryset(self):
+        return _comments_of(self.get_standard())
+
+    def post(self, request, pk):
+        data = _validated(CommentInput, request)
+        comment = services.comment_create(standard_id=pk, actor=request.user, **data)
+        return self.created(CommentSerializer, _comments_of(pk).get(pk=comment.pk))
+
+
+class CommentActionView(APIView):
+    def get_comment_id(self, request, pk, comment_id) -> int:
+        standard = _working(request, pk)
+        if not Comment.objects.filter(pk=comment_id, standard=standard).exists():
+            raise ApplicationError(_("No such comment."), code="not_found")
+        return comment_id
+
+    def answer(self, request, pk, comment_id):
+        return Response(
+            CommentSerializer(
+                _comments_of(pk).get(pk=comment_id), context={"request": request}
+            ).data
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Answer an expert comment (authors)",
+        request=ReplyInput,
+        responses=CommentSerializer,
+    )
+)
+class CommentReply(CommentActionView):
+    def post(self, request, pk, comment_id):
+        self.get_comment_id(request, pk, comment_id)
+        data = _validated(ReplyInput, request)
+        services.comment_answer(comment_id=comment_id, actor=request.user, **data)
+        return self.answer(request, pk, comment_id)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Resolve a blocking comment (the expert who raised it)",
+        request=None,
+        responses=CommentSerializer,
+    )
+)
+class CommentResolve(CommentActionView):
+    def post(self, request, pk, comment_id):
+        self.get_comment_id(request, pk, comment_id)
+        services.comment_resolve(comment_id=comment_id, actor=request.user)
+        return self.answer(request, pk, comment_id)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Expert recommendations on a draft"),
+    post=extend_schema(
+        summary="Recommend on the current version (assigned experts)",
+        request=RecommendationInput,
+        responses={201: RecommendationSerializer},
+    ),
+)
+class RecommendationList(WorkingList):
+    serializer_class = RecommendationSerializer
+
+    def get_queryset(self):
+        return (
+            Recommendation.objects.filter(standard=self.get_standard())
+            .select_related("version", "expert")
+            .order_by("version__number", "pk")
+        )
+
+    def post(self, request, pk):
+        data = _validated(RecommendationInput, request)
+        recommendation = services.recommendation_give(
+            standard_id=pk, actor=request.user, **data
+        )
+        return self.created(
+            RecommendationSerializer,
+            Recommendation.objects.select_related("version", "expert").get(
+                pk=recommendation.pk
+            ),
+        )
+
+
+@extend_schema_view(get=extend_schema(summary="Audits of a standard"))
+class AuditList(WorkingList):
+    serializer_class = AuditSerializer
+
+    def get_queryset(self):
+        return (
+            Audit.objects.filter(standard=self.get_standard())
+            .select_related("version", "auditor")
+            .order_by("pk")
+        )
+
+
+# --- transitions -----------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Transitions the caller may take now",
+        responses=TransitionSerializer(many=True),
+    )
+)
+class TransitionList(ConditionalGetMixin, APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request, pk):
+        standard = _visible(request, pk)
+        names = (
+            services.available_transitions(standard, request.user)
+            if request.user.is_authenticated
+            else []
+        )
+        data = [
+            {
+                "name": name,
+                "label": str(services.TRANSITIONS[name]),
+                "comment_required": name in services.COMMENT_REQUIRED,
+            }
+            for name in names
+        ]
+        return Response(TransitionSerializer(data, many=True).data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Take a transition",
+        description=(
+            "404 if the standard is not visible to the caller, 409 if the "
+            "transition is not possible from the current state (or the standard "
+            "changed meanwhile, see expected_status), 403 if the caller may not "
+            "take it, 400 or 409 if its conditions are not met."
+        ),
+        request=TransitionInput,
+        responses=StandardDetailSerializer,
+        parameters=[
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(services.TRANSITIONS),
+            )
+        ],
+    )
+)
+class TransitionTake(APIView):
+    def post(self, request, pk, name):
+        data = _validated(TransitionInput, request)
+        services.standard_transition(
+            standard_id=pk,
+            name=name,
+            actor=request.user,
+            comment=data.get("comment", ""),
+            expected_status=data.get("expected_status"),
+            replaced_by=data.get("replaced_by"),
+        )
+        return Response(
+            StandardDetailSerializer(
+                _detail(request, pk), context={"request": request}
+            ).data
+        )

@@ -1,0 +1,50 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts import services as token_services
+from tests.standards.conftest import Lifecycle, World, lifecycle, world  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttling counts live in the cache: every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def as_user():
+    """An API client authenticated with a fresh bearer token of ``user``."""
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            secret = token_services.token_create(actor=user, name="tests").secret
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        return client
+
+    return make
+
+
+def assert_error(response, status, code=None, field=None):
+    """The body is the API's JSON error shape, with the given status."""
+    assert response.status_code == status, (response.status_code, response.content)
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"code", "message", "errors"}, body
+    assert body["message"]
+    if code:
+        assert body["code"] == code, body
+    if field:
+        assert field in body["errors"], body
+    return body
+
+
+__all__ = ["Lifecycle", "World"]

@@ -93,12 +93,12 @@ class Field(models.Model):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A field cannot be its own parent.")})
 
+    def get_absolute_url(self):
+        return reverse("committees:field", kwargs={"slug": self.slug})
+
     @property
     def is_subfield(self) -> bool:
         return self.parent_id is not None
-
-    def get_absolute_url(self):
-        return reverse("committees:field", kwargs={"slug": self.slug})
 
 
 class Person(models.Model):
@@ -187,7 +187,8 @@ class Role(models.Model):
         verbose_name_plural = _("roles")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["deputy_leader", "expert"]) | Q(field__isnull=False),
+                condition=~Q(kind__in=["deputy_leader", "expert"])
+                | Q(field__isnull=False),
                 name="role_field_required",
                 violation_error_message=_("Deputy leaders and experts need a field."),
             ),
@@ -239,7 +240,11 @@ class ActionItem(models.Model):
     )
     text = models.TextField(_("action"))
     owner = models.ForeignKey(
-        Person, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True, blank=True
+        Person,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     due = models.DateField(_("due"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)

@@ -4,8 +4,9 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from committees.models import WorkingGroup
@@ -69,4 +70,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # No context processors: they query the database, which may be the
+    # very thing that failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

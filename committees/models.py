@@ -85,6 +85,9 @@ class Field(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("committees:field", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError(
@@ -92,9 +95,6 @@ class Field(models.Model):
             )
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A field cannot be its own parent.")})
-
-    def get_absolute_url(self):
-        return reverse("committees:field", kwargs={"slug": self.slug})
 
     @property
     def is_subfield(self) -> bool:

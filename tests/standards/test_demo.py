@@ -1,0 +1,70 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from standards.demo import load_sample_drafts
+from standards.models import HistoryEntry, Standard, Status
+
+DEMO_USERS = ["leader", "deputy", "member", "member2", "expert1", "expert2", "auditor"]
+
+
+@pytest.fixture
+def demo_users(db):
+    call_command("load_working_group", verbosity=0)
+    call_command("load_demo", "--password", "demo-pw-1", "--force", verbosity=0)
+    users = get_user_model().objects.filter(username__in=DEMO_USERS)
+    users = {user.username: user for user in users}
+    # load_demo calls it already; calling it here too keeps this test about
+    # standards.demo should the command change.
+    load_sample_drafts(users)
+    return users
+
+
+def test_load_demo_adds_sample_standards_in_every_state(demo_users):
+    samples = Standard.objects.filter(is_sample=True)
+    assert set(samples.values_list("status", flat=True)) == set(Status.values)
+    assert samples.count() == Standard.objects.count()
+    for standard in samples:
+        assert standard.title.endswith("(sample)")
+        assert standard.field.name == "Medical Field" or (
+            standard.field.parent.name == "Medical Field"
+        )
+        assert standard.history.filter(action="created").exists()
+        body = standard.versions.order_by("-number").first().body
+        assert "| Dimension |" in body
+        assert "本标准规定了医疗大语言模型评测的方法。" in body
+
+
+def test_sample_standards_tell_the_whole_story(demo_users):
+    samples = Standard.objects.filter(is_sample=True)
+    organisations = set(samples.values_list("organisation__name", flat=True))
+    assert {"Peking University", "Tsinghua University"} <= organisations
+
+    in_review = samples.get(status=Status.EXPERT_REVIEW)
+    assert in_review.assignments.count() == 2
+    assert in_review.comments.count() == 1
+
+    published = samples.filter(status=Status.PUBLISHED)
+    assert published.count() == 2
+    assert published.filter(history__action="reaffirm").count() == 1
+    assert all(s.number and s.editions.exists() for s in published)
+
+    renewal = samples.get(history__action="start_renewal")
+    assert renewal.status == Status.DRAFT and renewal.under_renewal
+    assert renewal.versions.count() == 2
+
+    abolished = samples.get(status=Status.ABOLISHED)
+    assert abolished.replaced_by in published
+    assert abolished.abolition_reason
+
+    assert samples.filter(status=Status.AUDIT).exists()
+    assert samples.filter(status=Status.CERTIFIED).get().audits.exists()
+
+
+def test_loading_twice_adds_nothing(demo_users):
+    standards = Standard.objects.count()
+    history = HistoryEntry.objects.count()
+    load_sample_drafts(demo_users)
+    call_command("load_demo", "--password", "demo-pw-1", "--force", verbosity=0)
+    assert Standard.objects.count() == standards
+    assert HistoryEntry.objects.count() == history

@@ -148,10 +148,9 @@ class ConditionalGetMixin:
         response["ETag"] = etag
         last_modified = self.get_last_modified(request)
         if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified.timestamp())
+            # HTTP dates have whole seconds.
+            last_modified = int(last_modified.timestamp())
+            response["Last-Modified"] = http_date(last_modified)
         return get_conditional_response(
-            request._request,
-            etag=etag,
-            last_modified=last_modified.timestamp() if last_modified else None,
-            response=response,
+            request._request, etag=etag, last_modified=last_modified, response=response
         )

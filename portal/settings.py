@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "workplan",
     "qms",
     "standards",
+    "notifications",
     "accounts",
 ]
 
@@ -195,6 +197,46 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (`make beat`): the sweep sends notifications and renders that
+# did not reach the broker (it was down) or failed; reminders run daily.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.notifications_sweep_task",
+        "schedule": float(os.environ.get("PORTAL_SWEEP_SECONDS", "30")),
+    },
+    "pdf-sweep": {
+        "task": "standards.tasks.pdf_sweep_task",
+        "schedule": float(os.environ.get("PORTAL_SWEEP_SECONDS", "30")),
+    },
+    "review-reminders": {
+        "task": "notifications.tasks.review_reminders_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
+
+# Notifications: the sweep sends rows still unsent this many seconds after
+# they were written; a failing mail is tried this many times in all.
+NOTIFICATIONS_SWEEP_DELAY = int(os.environ.get("PORTAL_NOTIFICATIONS_DELAY", "20"))
+NOTIFICATIONS_MAX_ATTEMPTS = 5
+# Links in e-mails are made absolute with this.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+
+# PDFs of editions and certificates (rendered by the worker, WeasyPrint).
+PDF_SOFT_TIME_LIMIT = int(os.environ.get("PORTAL_PDF_SOFT_TIME_LIMIT", "60"))
+PDF_TIME_LIMIT = PDF_SOFT_TIME_LIMIT + 30
+PDF_MAX_PAGES = int(os.environ.get("PORTAL_PDF_MAX_PAGES", "500"))
+PDF_MAX_BYTES = int(os.environ.get("PORTAL_PDF_MAX_BYTES", str(50 * 1024 * 1024)))
+# Only the fault tests set this: seconds a render waits before starting, so
+# that a worker can be killed in the middle of one.
+PDF_TEST_DELAY = float(os.environ.get("PORTAL_PDF_TEST_DELAY", "0"))
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": PDF_SOFT_TIME_LIMIT, "time_limit": PDF_TIME_LIMIT}
+    for name in (
+        "standards.tasks.edition_render_task",
+        "standards.tasks.certificate_render_task",
+    )
+}
 
 # Rules of procedure.
 MIN_EXPERT_REVIEWS = int(os.environ.get("PORTAL_MIN_EXPERT_REVIEWS", "2"))
@@ -292,6 +334,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs every step of a render at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -474,6 +474,31 @@ class Audit(models.Model):
     certificate_number = models.CharField(
         _("certificate number"), max_length=40, unique=True, null=True, blank=True
     )
+    # The certificate's PDF, rendered by the worker once the audit certifies
+    # (standards.pdf); the state is empty until then.
+    certificate_pdf = models.FileField(
+        _("certificate PDF"), upload_to="certificates/", blank=True, max_length=300
+    )
+    certificate_state = models.CharField(
+        _("certificate PDF state"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("pending", _("Being prepared")),
+            ("ready", _("Ready")),
+            ("failed", _("Failed")),
+        ],
+    )
+    certificate_sha256 = models.CharField(
+        _("certificate SHA-256"), max_length=64, blank=True
+    )
+    certificate_size = models.PositiveBigIntegerField(
+        _("certificate size"), null=True, blank=True
+    )
+    certificate_pages = models.PositiveIntegerField(
+        _("certificate pages"), null=True, blank=True
+    )
+    certificate_error = models.TextField(_("certificate error"), blank=True)
     created = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:

@@ -1,0 +1,210 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    """What a notification is about; each user chooses e-mail per kind."""
+
+    DRAFT_CHANGED = "draft_changed", _("A change to a draft you author")
+    REVIEW_NEEDED = "review_needed", _("A draft of your field submitted or answered")
+    EXPERT_ASSIGNED = "expert_assigned", _("You are assigned as an expert")
+    NEW_VERSION = "new_version", _("A new version of a draft you review")
+    AUDIT_NEEDED = "audit_needed", _("A draft reached audit")
+    CERTIFIED = "certified", _("A draft was certified")
+    PUBLISHED = "published", _("A standard you watch was published")
+    ABOLISHED = "abolished", _("A standard you watch was abolished")
+    REVIEW_DUE = "review_due", _("A standard's systematic review is due")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one person: the outbox row, written in the same
+    transaction as the action that causes it, and the in-app notification.
+
+    ``sent_at`` is set once the message has been dispatched (e-mailed, or
+    found not to be wanted by e-mail); a conditional update on it makes sure
+    a notification is e-mailed at most once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    standard = models.ForeignKey(
+        "standards.Standard",
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.TextField(_("message"))
+    created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at"], name="notification_unread_idx"
+            ),
+            models.Index(
+                fields=["created"],
+                condition=Q(sent_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def link(self) -> str:
+        """Where the notification leads, or "" while no page exists for it."""
+        if self.standard is None:
+            return ""
+        try:
+            return self.standard.get_absolute_url()
+        except NoReverseMatch:
+            return ""
+
+
+class Watch(models.Model):
+    """A user follows a field (and its subfields) or one standard."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="watches",
+    )
+    field = models.ForeignKey(
+        "committees.Field",
+        verbose_name=_("field"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="watches",
+    )
+    standard = models.ForeignKey(
+        "standards.Standard",
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="watches",
+    )
+    created = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("watch")
+        verbose_name_plural = _("watches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__isnull=True, standard__isnull=False)
+                | Q(field__isnull=False, standard__isnull=True),
+                name="watch_field_xor_standard",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "field"],
+                condition=Q(field__isnull=False),
+                name="watch_unique_field",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "standard"],
+                condition=Q(standard__isnull=False),
+                name="watch_unique_standard",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} watches {self.field or self.standard}"
+
+
+class NotificationPreference(models.Model):
+    """Whether ``user`` wants notifications of ``kind`` by e-mail (they are
+    always shown in the portal). No row means yes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} e-mail={'on' if self.email else 'off'}"
+
+
+class ReviewReminder(models.Model):
+    """A review reminder sent for one threshold of one review-due date, so
+    that each threshold is announced once (and again after a reaffirmation
+    moves the date on)."""
+
+    class Threshold(models.TextChoices):
+        DAYS_90 = "90", _("due in 90 days")
+        DAYS_30 = "30", _("due in 30 days")
+        DUE = "0", _("due today")
+        OVERDUE = "overdue", _("overdue")
+
+    standard = models.ForeignKey(
+        "standards.Standard",
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    review_due = models.DateField(_("review due"))
+    threshold = models.CharField(
+        _("threshold"), max_length=8, choices=Threshold.choices
+    )
+    created = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "review_due", "threshold"],
+                name="review_reminder_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.standard_id} {self.review_due} {self.threshold}"

@@ -1,0 +1,441 @@
+"""Notifications: who is told what, the outbox, and sending.
+
+Rows are written inside the action's transaction (``notify_history_entry`` is
+a history hook of ``standards.services``), so a notification exists exactly
+when its action committed. After commit a task sends them; the periodic sweep
+sends whatever is still unsent (for instance because the broker was down).
+Sending claims a row with a conditional UPDATE first, so a notification is
+e-mailed at most once however often its task runs.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import Field, Role
+from portal.errors import ApplicationError
+from portal.queue import enqueue
+from standards import permissions
+from standards.models import HistoryEntry, Standard, Status
+
+from .models import Kind, Notification, NotificationPreference, ReviewReminder, Watch
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+# --- who is told what -------------------------------------------------------
+
+# History actions that concern the field's deputy leaders: a draft is
+# submitted to them, or its authors answered the experts.
+DEPUTY_ACTIONS = {"submit", "comment_answered"}
+
+
+def _users_with_role(kind: str, **filters) -> set[int]:
+    return set(
+        Role.objects.current()
+        .filter(kind=kind, person__user__isnull=False, **filters)
+        .values_list("person__user_id", flat=True)
+    )
+
+
+def _field_ids(standard: Standard) -> list[int]:
+    return [standard.field_id] + (
+        [standard.field.parent_id] if standard.field.parent_id else []
+    )
+
+
+def author_ids(standard: Standard) -> set[int]:
+    ids = set(
+        standard.authors.filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+    if standard.created_by_id:
+        ids.add(standard.created_by_id)
+    return ids
+
+
+def deputy_ids(standard: Standard) -> set[int]:
+    return _users_with_role(Role.Kind.DEPUTY_LEADER, field_id__in=_field_ids(standard))
+
+
+def leader_ids() -> set[int]:
+    return _users_with_role(Role.Kind.LEADER)
+
+
+def auditor_ids() -> set[int]:
+    return _users_with_role(Role.Kind.AUDITOR)
+
+
+def expert_ids(standard: Standard) -> set[int]:
+    return set(standard.assignments.values_list("expert_id", flat=True))
+
+
+def watcher_ids(standard: Standard) -> set[int]:
+    return set(
+        Watch.objects.filter(
+            Q(standard=standard) | Q(field_id__in=_field_ids(standard))
+        ).values_list("user_id", flat=True)
+    )
+
+
+def recipients_for(entry: HistoryEntry) -> list[tuple[int, str]]:
+    """(user id, kind) pairs told of ``entry``: one kind per person, the most
+    specific one, and never the person who acted."""
+    standard = entry.standard
+    action = entry.action
+    wanted: list[tuple[Iterable[int], str]] = []
+    if action == "experts_assigned":
+        # Each expert is told once of their assignment, whoever else was
+        # assigned in the same action.
+        told = set(
+            Notification.objects.filter(
+                standard=standard, kind=Kind.EXPERT_ASSIGNED
+            ).values_list("recipient_id", flat=True)
+        )
+        wanted.append((expert_ids(standard) - told, Kind.EXPERT_ASSIGNED))
+    if action == "version_uploaded":
+        wanted.append((expert_ids(standard), Kind.NEW_VERSION))
+    if action in DEPUTY_ACTIONS:
+        wanted.append((deputy_ids(standard), Kind.REVIEW_NEEDED))
+    if action == "advance_to_audit":
+        wanted.append((auditor_ids(), Kind.AUDIT_NEEDED))
+    if action == "certify":
+        wanted.append((leader_ids(), Kind.CERTIFIED))
+    if action == "publish":
+        wanted.append((watcher_ids(standard), Kind.PUBLISHED))
+    if action == "abolish":
+        wanted.append((watcher_ids(standard), Kind.ABOLISHED))
+    # Authors hear of every change of their draft.
+    wanted.append((author_ids(standard), Kind.DRAFT_CHANGED))
+
+    result: dict[int, str] = {}
+    for ids, kind in wanted:
+        for user_id in ids:
+            result.setdefault(user_id, kind)
+    result.pop(entry.actor_id, None)
+    return sorted(result.items())
+
+
+ACTION_PHRASES = {
+    "created": "created",
+    "edited": "edited",
+    "version_uploaded": "given a new version",
+    "experts_assigned": "given experts",
+    "comment_added": "commented on by an expert",
+    "comment_answered": "answered by its authors",
+    "comment_resolved": "had a blocking comment resolved",
+    "recommendation_given": "given an expert recommendation",
+    "submit": "submitted for expert review",
+    "request_changes": "returned with changes requested",
+    "advance_to_audit": "advanced to audit",
+    "fail_audit": "returned after a failed audit",
+    "certify": "certified",
+    "publish": "published",
+    "start_renewal": "opened for renewal",
+    "reaffirm": "reaffirmed",
+    "abolish": "abolished",
+}
+
+
+def message_for(entry: HistoryEntry) -> str:
+    standard = entry.standard
+    actor = entry.actor
+    who = (actor.get_full_name() or actor.username) if actor else _("the portal")
+    phrase = ACTION_PHRASES.get(entry.action, entry.action.replace("_", " "))
+    text = _("“%(standard)s” was %(what)s by %(who)s.") % {
+        "standard": standard,
+        "what": _(phrase),
+        "who": who,
+    }
+    if entry.comment:
+        comment = entry.comment if len(entry.comment) <= 500 else entry.comment[:499]
+        text += "\n\n" + comment
+    return text
+
+
+# --- the outbox ---------------------------------------------------------------
+
+
+def notifications_create(
+    *, recipients: Iterable[tuple[int, str]], standard: Standard | None, message: str
+) -> list[Notification]:
+    """Write outbox rows in the current transaction; send them after commit."""
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id, kind=kind, standard=standard, message=message
+            )
+            for user_id, kind in recipients
+        ]
+    )
+    ids = [row.pk for row in rows]
+    if ids:
+        transaction.on_commit(lambda: notifications_enqueue(ids))
+    return rows
+
+
+def notify_history_entry(entry: HistoryEntry) -> None:
+    """The history hook: tell the people concerned by ``entry``."""
+    recipients = recipients_for(entry)
+    if recipients:
+        notifications_create(
+            recipients=recipients, standard=entry.standard, message=message_for(entry)
+        )
+
+
+def notifications_enqueue(ids: list[int]) -> None:
+    """Hand the rows to the broker without ever making the caller wait or
+    fail: one attempt with a short timeout; the sweep covers a failure."""
+    from .tasks import notifications_send_task
+
+    enqueue(notifications_send_task, ids)
+
+
+# --- sending ------------------------------------------------------------------
+
+
+def email_wanted(*, user, kind: str) -> bool:
+    preference = (
+        NotificationPreference.objects.filter(user=user, kind=kind)
+        .values_list("email", flat=True)
+        .first()
+    )
+    return preference is not False
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Dispatch one notification; True when an e-mail went out now.
+
+    The row is claimed (``sent_at`` set where it is still empty) before the
+    mail is handed to the mail server, so two runs cannot both send it. If
+    sending fails the claim is released for the sweep to try again, up to
+    ``NOTIFICATIONS_MAX_ATTEMPTS``.
+    """
+    claimed = Notification.objects.filter(
+        pk=notification_id,
+        sent_at__isnull=True,
+        attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS,
+    ).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient", "standard").get(
+        pk=notification_id
+    )
+    recipient = notification.recipient
+    if not recipient.is_active or not recipient.email:
+        return False
+    if not email_wanted(user=recipient, kind=notification.kind):
+        return False
+    subject = f"[{settings.PORTAL_NAME}] {notification.get_kind_display()}"
+    body = notification.message
+    link = notification.link()
+    if link:
+        body += "\n\n" + settings.PORTAL_BASE_URL.rstrip("/") + link
+    try:
+        send_mail(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient.email],
+            fail_silently=False,
+        )
+    except Exception as exc:  # noqa: BLE001 — any mail failure is retried
+        logger.warning("notification %s not sent: %s", notification_id, exc)
+        Notification.objects.filter(pk=notification_id).update(
+            sent_at=None, last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        return False
+    Notification.objects.filter(pk=notification_id).update(emailed=True, last_error="")
+    return True
+
+
+def notifications_send(*, notification_ids: Iterable[int]) -> int:
+    return sum(notification_send(notification_id=pk) for pk in notification_ids)
+
+
+def notifications_sweep(*, now=None, limit: int = 500) -> int:
+    """Send what is still unsent a little while after it was written: rows
+    whose task never reached the broker, or whose sending failed."""
+    now = now or timezone.now()
+    delay = timedelta(seconds=settings.NOTIFICATIONS_SWEEP_DELAY)
+    ids = list(
+        Notification.objects.unsent()
+        .filter(
+            created__lte=now - delay,
+            attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return notifications_send(notification_ids=ids)
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification_id, user) -> Notification:
+    try:
+        notification = Notification.objects.get(pk=notification_id, recipient=user)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such notification."), code="not_found") from None
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return (
+        Notification.objects.unread()
+        .filter(recipient=user)
+        .update(read_at=timezone.now())
+    )
+
+
+# --- watching and preferences -------------------------------------------------
+
+
+def _require_signed_in(user) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise ApplicationError(_("Sign in to watch."), code="forbidden")
+
+
+def _visible_standard(standard_id, user) -> Standard:
+    try:
+        standard = Standard.objects.get(pk=standard_id)
+    except (Standard.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such standard."), code="not_found") from None
+    if not permissions.can_see_draft(standard, user):
+        raise ApplicationError(_("No such standard."), code="not_found")
+    return standard
+
+
+def _field(field_id) -> Field:
+    try:
+        return Field.objects.get(pk=field_id)
+    except (Field.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such field."), code="not_found") from None
+
+
+def watch_standard(*, standard_id, user) -> Watch:
+    """Any signed-in user may watch a standard they can see."""
+    _require_signed_in(user)
+    standard = _visible_standard(standard_id, user)
+    try:
+        with transaction.atomic():
+            watch, _created = Watch.objects.get_or_create(user=user, standard=standard)
+    except IntegrityError:  # watched at the same moment in another request
+        watch = Watch.objects.get(user=user, standard=standard)
+    return watch
+
+
+def unwatch_standard(*, standard_id, user) -> None:
+    _require_signed_in(user)
+    Watch.objects.filter(user=user, standard_id=standard_id).delete()
+
+
+def watch_field(*, field_id, user) -> Watch:
+    """Any signed-in user may watch a field; it covers its subfields."""
+    _require_signed_in(user)
+    field = _field(field_id)
+    try:
+        with transaction.atomic():
+            watch, _created = Watch.objects.get_or_create(user=user, field=field)
+    except IntegrityError:
+        watch = Watch.objects.get(user=user, field=field)
+    return watch
+
+
+def unwatch_field(*, field_id, user) -> None:
+    _require_signed_in(user)
+    Watch.objects.filter(user=user, field_id=field_id).delete()
+
+
+@transaction.atomic
+def preferences_set(*, user, email_kinds: Iterable[str]) -> None:
+    """E-mail exactly the kinds in ``email_kinds``; the rest only in-app."""
+    chosen = set(email_kinds)
+    unknown = chosen - set(Kind.values)
+    if unknown:
+        raise ApplicationError(_("Unknown kind of notification."), field="email")
+    for kind in Kind.values:
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": kind in chosen}
+        )
+
+
+# --- review reminders -----------------------------------------------------------
+
+THRESHOLD_DAYS = (
+    (0, ReviewReminder.Threshold.DUE),
+    (30, ReviewReminder.Threshold.DAYS_30),
+    (90, ReviewReminder.Threshold.DAYS_90),
+)
+
+
+def review_threshold(days_left: int) -> str | None:
+    """The tightest threshold reached with ``days_left`` until review."""
+    if days_left < 0:
+        return ReviewReminder.Threshold.OVERDUE
+    for days, threshold in THRESHOLD_DAYS:
+        if days_left <= days:
+            return threshold
+    return None
+
+
+def review_reminders_send(*, today=None) -> int:
+    """Tell the field's deputy leaders and the leader that a published
+    standard's review is due in 90, 30 or 0 days, or overdue: once per
+    threshold and review-due date. Returns how many reminders were sent."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(days for days, _t in THRESHOLD_DAYS))
+    standards = Standard.objects.filter(
+        status=Status.PUBLISHED, review_due__isnull=False, review_due__lte=horizon
+    ).select_related("field")
+    sent = 0
+    for standard in standards:
+        days_left = (standard.review_due - today).days
+        threshold = review_threshold(days_left)
+        if threshold is None:
+            continue
+        try:
+            with transaction.atomic():
+                _reminder, created = ReviewReminder.objects.get_or_create(
+                    standard=standard,
+                    review_due=standard.review_due,
+                    threshold=threshold,
+                )
+                if not created:
+                    continue
+                recipients = sorted(deputy_ids(standard) | leader_ids())
+                notifications_create(
+                    recipients=[(user_id, Kind.REVIEW_DUE) for user_id in recipients],
+                    standard=standard,
+                    message=_review_message(standard, days_left),
+                )
+        except IntegrityError:  # another run recorded it at the same moment
+            continue
+        sent += 1
+    return sent
+
+
+def _review_message(standard: Standard, days_left: int) -> str:
+    if days_left < 0:
+        return _(
+            "The systematic review of “%(standard)s” is overdue by %(days)d days "
+            "(due %(due)s)."
+        ) % {"standard": standard, "days": -days_left, "due": standard.review_due}
+    if days_left == 0:
+        return _("The systematic review of “%(standard)s” is due today.") % {
+            "standard": standard
+        }
+    return _(
+        "The systematic review of “%(standard)s” is due in %(days)d days (on %(due)s)."
+    ) % {"standard": standard, "days": days_left, "due": standard.review_due}

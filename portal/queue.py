@@ -1,0 +1,27 @@
+"""Putting a Celery task on the broker without making anyone wait.
+
+A request must never fail or hang because the broker is down or slow: the
+database row (a notification, an edition's pending PDF) is the source of
+truth, and the periodic sweep re-enqueues whatever did not get through. So
+publishing is tried once, without Celery's publish retries, with the short
+connection and socket timeouts of ``CELERY_BROKER_*`` settings.
+"""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send ``task`` once; False (and a log line) if the broker refused."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception:  # noqa: BLE001 — any failure is left to the sweep
+        logger.warning(
+            "could not enqueue %s%r; the periodic sweep will pick it up",
+            task.name,
+            args,
+            exc_info=True,
+        )
+        return False
+    return True

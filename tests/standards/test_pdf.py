@@ -1,0 +1,298 @@
+"""PDFs of editions and certificates (WeasyPrint), rendered eagerly here."""
+
+import io
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from pypdf import PdfReader
+
+from portal.errors import ApplicationError
+from standards import pdf
+from standards.models import Audit, Edition
+
+pytestmark = pytest.mark.django_db
+
+CHINESE = "本标准规定了医疗大语言模型的评测方法。"
+BODY = f"""# Introduction
+
+This standard specifies how medical LLMs are evaluated.
+
+{CHINESE}
+
+## Terms
+
+| term | meaning |
+|---|---|
+| LLM | large language model |
+
+# Method
+
+Run the benchmark.
+"""
+
+
+def publish(lifecycle, body=BODY, title="Evaluation of medical LLMs"):
+    standard = lifecycle.draft(with_version=False, title=title)
+    from standards import services
+
+    services.version_create(
+        standard_id=standard.pk, actor=lifecycle.w.member, body=body
+    )
+    lifecycle.go(standard, "submit", lifecycle.w.member)
+    services.experts_assign(
+        standard_id=standard.pk,
+        actor=lifecycle.w.deputy,
+        experts=[lifecycle.w.expert1, lifecycle.w.expert2],
+    )
+    for expert in (lifecycle.w.expert1, lifecycle.w.expert2):
+        services.recommendation_give(
+            standard_id=standard.pk, actor=expert, decision="approve"
+        )
+    lifecycle.go(standard, "advance_to_audit", lifecycle.w.deputy)
+    lifecycle.go(standard, "certify", lifecycle.w.auditor)
+    lifecycle.go(standard, "publish", lifecycle.w.leader)
+    return standard.editions.get()
+
+
+def pdf_files(kind="editions"):
+    root = Path(settings.MEDIA_ROOT) / kind
+    return sorted(p for p in root.rglob("*.pdf")) if root.exists() else []
+
+
+def text_of(path) -> tuple[str, PdfReader]:
+    reader = PdfReader(io.BytesIO(Path(path).read_bytes()))
+    return "\n".join(page.extract_text() for page in reader.pages), reader
+
+
+def fonts_of(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            names.add(str(ref.get_object().get("/BaseFont")))
+    return names
+
+
+def test_publishing_renders_the_edition_with_cover_contents_body_and_history(
+    lifecycle, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle)
+
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.READY, edition.pdf_error
+    (path,) = pdf_files()
+    data = path.read_bytes()
+    text, reader = text_of(path)
+    pages = len(reader.pages)
+    assert edition.pdf_pages == pages >= 4  # cover, contents, body, history
+    assert edition.pdf_size == len(data)
+    import hashlib
+
+    assert edition.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    assert edition.number in text
+    assert "Evaluation of medical LLMs" in text
+    assert CHINESE in text.replace("\n", "")
+    assert f"page 1 of {pages}" in text
+    assert f"page {pages} of {pages}" in text
+    # The contents list the body's headings with their page numbers.
+    contents = reader.pages[1].extract_text()
+    assert "Introduction" in contents and "History of approval" in contents
+    # The approval history is on the last page.
+    last = reader.pages[-1].extract_text()
+    assert "History of approval" in last and "Publish" in last
+    # Chinese glyphs come from the Simplified Chinese face, not the Japanese.
+    fonts = fonts_of(reader)
+    assert any("Noto-Sans-CJK-SC" in f for f in fonts), fonts
+    assert not any("JP" in f for f in fonts), fonts
+
+
+def test_rendering_the_same_edition_twice_leaves_one_pdf(
+    lifecycle, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle)
+    edition.refresh_from_db()
+    first_sha = edition.pdf_sha256
+
+    # A second delivery of the task does nothing.
+    pdf.edition_render_pdf(edition_id=edition.pk)
+    edition.refresh_from_db()
+    assert edition.pdf_sha256 == first_sha
+    # The leader renders it again: the one file is replaced.
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf.edition_rerender(edition_id=edition.pk, actor=world.leader)
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.READY
+    assert len(pdf_files()) == 1
+    assert Path(edition.pdf.path).read_bytes()
+
+
+def test_only_the_leader_renders_again(lifecycle, world):
+    edition = publish(lifecycle)
+    for actor in (world.deputy, world.member, world.stranger):
+        with pytest.raises(ApplicationError) as refused:
+            pdf.edition_rerender(edition_id=edition.pk, actor=actor)
+        assert refused.value.code == "forbidden"
+
+
+def test_too_many_pages_fails_and_the_leader_can_render_again(
+    lifecycle, world, settings, django_capture_on_commit_callbacks
+):
+    settings.PDF_MAX_PAGES = 5
+    rows = "\n".join(f"| {i} | row {i} of an enormous table |" for i in range(400))
+    body = f"# Big\n\n| n | text |\n|---|---|\n{rows}\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle, body=body)
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.FAILED
+    assert "at most 5" in edition.pdf_error
+    assert pdf_files() == []
+
+    settings.PDF_MAX_PAGES = 500
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf.edition_rerender(edition_id=edition.pk, actor=world.leader)
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.READY
+    assert edition.pdf_error == ""
+    assert len(pdf_files()) == 1
+
+
+def test_a_render_stopped_by_the_time_limit_is_marked_failed(
+    lifecycle, monkeypatch, django_capture_on_commit_callbacks
+):
+    def too_slow(html):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(pdf, "render_pdf", too_slow)
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle)
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.FAILED
+    assert "longer than" in edition.pdf_error
+
+
+def test_certifying_renders_an_audit_certificate(
+    lifecycle, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        standard = lifecycle.certified()
+    audit = Audit.objects.get(standard=standard)
+    assert audit.certificate_state == "ready", audit.certificate_error
+    (path,) = pdf_files("certificates")
+    text, reader = text_of(path)
+    assert audit.certificate_number in text
+    assert standard.title in text
+    assert audit.certificate_pages == len(reader.pages) == 1
+
+
+# --- nothing outside the portal is fetched -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "http://127.0.0.1:6379/",
+        "https://example.org/logo.png",
+        "ftp://example.org/x",
+        "data:text/html,<script>alert(1)</script>",
+        "data:image/svg+xml,<svg/>",
+        "/etc/passwd",
+    ],
+)
+def test_the_url_fetcher_refuses_anything_but_data_images(url):
+    with pytest.raises(ValueError, match="refused"):
+        pdf.portal_url_fetcher().fetch(url)
+
+
+def test_the_url_fetcher_serves_a_small_data_image():
+    png = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+        "nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="
+    )
+    response = pdf.portal_url_fetcher().fetch(png)
+    assert response.content_type == "image/png"
+    assert response.read().startswith(b"\x89PNG")
+
+
+@pytest.fixture
+def listener():
+    """A TCP port that records whether anything connects to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    connections = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            connections.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], connections
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+def test_rendering_html_that_points_outside_makes_no_connection(listener, tmp_path):
+    port, connections = listener
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    html = f"""<html><head>
+      <link rel="stylesheet" href="http://127.0.0.1:{port}/style.css">
+      <style>@import url("http://127.0.0.1:{port}/import.css");
+        body {{ background: url("http://127.0.0.1:{port}/bg.png"); }}</style>
+      </head><body>
+      <p>text</p>
+      <img src="http://127.0.0.1:{port}/img.png">
+      <img src="file://{secret}">
+      <object data="file://{secret}"></object>
+      <iframe src="file://{secret}"></iframe>
+      <embed src="file://{secret}">
+    </body></html>"""
+
+    rendered = pdf.render_pdf(html)
+
+    assert rendered.pages == 1
+    assert connections == []
+    assert b"TOP-SECRET" not in rendered.data
+
+
+def test_a_hostile_body_renders_harmlessly(
+    lifecycle, listener, django_capture_on_commit_callbacks
+):
+    port, connections = listener
+    body = (
+        "# Hostile\n\n"
+        '<img src="file:///etc/passwd">\n\n'
+        f'<img src="http://127.0.0.1:{port}/x.png">\n\n'
+        f"![x](http://127.0.0.1:{port}/y.png)\n\n"
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/s.css">\n\n'
+        f"[link](http://127.0.0.1:{port}/)\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle, body=body)
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.READY, edition.pdf_error
+    assert connections == []
+    text, _reader = text_of(pdf_files()[0])
+    assert "root:" not in text
+
+
+def test_css_strings_are_escaped():
+    assert pdf.css_string('a"b\\c') == '"a\\22 b\\5c c"'
+    assert "counter(pages)" in pdf.page_x_of_y_css()

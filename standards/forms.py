@@ -1,0 +1,210 @@
+"""Forms of the lifecycle pages. They only parse input; the rules (who may,
+which state, what is required) are checked by ``standards.services``, whose
+refusals the views put back on these forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Field, Person
+from workplan.models import WorkItem
+
+from .models import Comment, Recommendation, Standard, Status
+
+
+def field_choices():
+    """Fields with their subfields, as option groups of a select."""
+    fields = list(Field.objects.select_related("parent").order_by("order", "name"))
+    groups = []
+    for top in (f for f in fields if f.parent_id is None):
+        options = [(top.pk, top.name)]
+        options += [(f.pk, f.name) for f in fields if f.parent_id == top.pk]
+        groups.append((top.name, options))
+    return [("", "---------"), *groups]
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        if obj.organisation_id:
+            return f"{obj.name} ({obj.organisation.name})"
+        return obj.name
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    scope = forms.CharField(
+        label=_("Scope"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("What the standard covers. Needed before submitting."),
+    )
+    field = forms.TypedChoiceField(label=_("Field"), coerce=int, choices=())
+    work_item = forms.ModelChoiceField(
+        label=_("Work item"),
+        queryset=WorkItem.objects.order_by("order"),
+        required=False,
+        help_text=_("The topic of the work plan this standard belongs to."),
+    )
+    authors = PersonChoiceField(
+        label=_("Authors"),
+        queryset=Person.objects.select_related("organisation").order_by("name"),
+        required=False,
+        help_text=_("Optional. You are added as an author."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = field_choices()
+
+    @classmethod
+    def initial_from(cls, standard: Standard) -> dict:
+        return {
+            "title": standard.title,
+            "scope": standard.scope,
+            "field": standard.field_id,
+            "work_item": standard.work_item_id,
+            "authors": [p.pk for p in standard.authors.all()],
+        }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class VersionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Text (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        strip=False,
+    )
+    change_summary = forms.CharField(
+        label=_("Change summary"), max_length=500, required=False
+    )
+    files = MultipleFileField(
+        label=_("Attached files"),
+        required=False,
+        help_text=_("PDF, DOCX, ODT or Markdown; several files may be chosen."),
+    )
+
+
+class AssignForm(forms.Form):
+    experts = forms.TypedMultipleChoiceField(
+        label=_("Experts of the field"), coerce=int, choices=()
+    )
+
+    def __init__(self, *args, expert_roles=(), exclude=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        seen = set(exclude)
+        for role in expert_roles:
+            user = role.person.user
+            if user.pk in seen:
+                continue
+            seen.add(user.pk)
+            label = role.person.name
+            if role.person.organisation_id:
+                label = f"{label} ({role.person.organisation.name})"
+            choices.append((user.pk, label))
+        self.fields["experts"].choices = choices
+
+
+class CommentForm(forms.Form):
+    section = forms.CharField(
+        label=_("Section"),
+        max_length=100,
+        required=False,
+        help_text=_("Optional, for example “4.2”."),
+    )
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}))
+    blocking = forms.BooleanField(
+        label=_("Blocking: must be resolved before the draft goes to audit"),
+        required=False,
+    )
+
+
+class AnswerForm(forms.Form):
+    reply = forms.ChoiceField(
+        label=_("Answer"), choices=Comment.Reply.choices, widget=forms.RadioSelect
+    )
+    reply_text = forms.CharField(
+        label=_("Reply"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when the comment is rejected."),
+    )
+
+
+class RecommendForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Recommendation"),
+        choices=Recommendation.Decision.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    expected_status = forms.ChoiceField(
+        choices=Status.choices, widget=forms.HiddenInput, required=False
+    )
+    replaced_by = forms.ModelChoiceField(
+        label=_("Replaced by"),
+        queryset=Standard.objects.none(),
+        required=False,
+        help_text=_("Optional: the published standard that replaces this one."),
+    )
+
+    def __init__(
+        self, *args, name: str, standard: Standard, comment_required: bool, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        self.comment_required = comment_required
+        comment = self.fields["comment"]
+        if comment_required:
+            comment.widget.attrs["required"] = True
+            comment.label = {
+                "request_changes": _("Changes requested"),
+                "fail_audit": _("Findings of the audit"),
+                "abolish": _("Reason for abolishing"),
+            }.get(name, _("Comment"))
+        else:
+            comment.label = _("Comment (optional)")
+        if name == "abolish":
+            self.fields["replaced_by"].queryset = (
+                Standard.objects.public()
+                .exclude(status=Status.ABOLISHED)
+                .exclude(pk=standard.pk)
+                .order_by("number")
+            )
+        else:
+            del self.fields["replaced_by"]
+        # Forms of several transitions share one page: keep their ids apart.
+        self.auto_id = f"id_{name}_%s"
+
+
+class DiffForm(forms.Form):
+    a = forms.TypedChoiceField(label=_("From version"), coerce=int, choices=())
+    b = forms.TypedChoiceField(label=_("To version"), coerce=int, choices=())
+
+    def __init__(self, *args, numbers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("Version %(number)d") % {"number": n}) for n in numbers]
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices

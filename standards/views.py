@@ -1,0 +1,642 @@
+"""Pages of the lifecycle of a standard.
+
+Views stay thin: they parse input with a form, call one service, and answer.
+A refusal of a service (``ApplicationError``) is shown on the page it came
+from, with the refusal's HTTP status (409, 403, 400, 413, 415); ``not_found``
+becomes a 404, so a draft a person may not see stays unseen, files and all.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from committees.selectors import user_roles
+from portal.errors import ApplicationError, Conflict, Forbidden
+
+from . import permissions, selectors, services
+from .diff import version_diff
+from .forms import (
+    AnswerForm,
+    AssignForm,
+    CommentForm,
+    DiffForm,
+    DraftForm,
+    RecommendForm,
+    TransitionForm,
+    VersionForm,
+)
+from .models import Attachment, Comment, Standard, Status
+
+CATALOGUE_PAGE_SIZE = 25
+
+
+def _or_404(function, **kwargs):
+    """Call a selector; its ``not_found`` refusal becomes a 404."""
+    try:
+        return function(**kwargs)
+    except ApplicationError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.message) from None
+        raise
+
+
+def _visible_or_404(request, pk) -> Standard:
+    return _or_404(selectors.standard_get_visible, standard_id=pk, user=request.user)
+
+
+def _put_on_form(form, exc: ApplicationError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# --- my drafts ----------------------------------------------------------------
+
+
+@login_required
+def drafts(request):
+    roles = user_roles(request.user)
+    return render(
+        request,
+        "standards/drafts.html",
+        {
+            "standards": selectors.drafts_of_user(request.user),
+            "can_create": bool(roles.representative_organisation_ids),
+        },
+    )
+
+
+@login_required
+def draft_new(request):
+    if not user_roles(request.user).representative_organisation_ids:
+        raise Forbidden(
+            _("Only member representatives of a member organisation create drafts.")
+        )
+    status = 200
+    if request.method == "POST":
+        form = DraftForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                standard = services.standard_create(
+                    actor=request.user,
+                    title=data["title"],
+                    scope=data["scope"],
+                    field=data["field"],
+                    work_item=data["work_item"],
+                    authors=data["authors"],
+                )
+            except ApplicationError as exc:
+                _put_on_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Draft created. Upload its first version below."),
+                )
+                return redirect(
+                    reverse("standards:draft", kwargs={"pk": standard.pk}) + "#upload"
+                )
+        else:
+            status = 400
+    else:
+        form = DraftForm()
+    return render(
+        request,
+        "standards/draft_form.html",
+        {"form": form, "standard": None},
+        status=status,
+    )
+
+
+@login_required
+def draft_edit(request, pk):
+    standard = _visible_or_404(request, pk)
+    if not permissions.is_organisation_representative(standard, request.user):
+        raise Forbidden(
+            _("Only representatives of the submitting organisation edit a draft.")
+        )
+    if standard.status != Status.DRAFT:
+        raise Conflict(_("Only a draft can be edited; this one is under review."))
+    status = 200
+    if request.method == "POST":
+        form = DraftForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.standard_update(
+                    standard_id=standard.pk,
+                    actor=request.user,
+                    expected_status=request.POST.get("expected_status") or None,
+                    title=data["title"],
+                    scope=data["scope"],
+                    field=data["field"],
+                    work_item=data["work_item"],
+                    authors=data["authors"],
+                )
+            except ApplicationError as exc:
+                if exc.code == "not_found":
+                    raise Http404(exc.message) from None
+                _put_on_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The draft's details are saved."))
+                return redirect("standards:draft", pk=standard.pk)
+        else:
+            status = 400
+    else:
+        form = DraftForm(initial=DraftForm.initial_from(standard))
+    return render(
+        request,
+        "standards/draft_form.html",
+        {"form": form, "standard": standard},
+        status=status,
+    )
+
+
+# --- the draft's working page -------------------------------------------------
+
+
+def _draft_context(request, standard: Standard, bound: dict) -> dict:
+    """Everything the working page shows, and the forms the viewer may use.
+
+    ``bound`` holds a form that was posted and refused, keyed like the form it
+    replaces, so what the person typed is shown again with the reason."""
+    user = request.user
+    status = standard.status
+    is_representative = permissions.is_organisation_representative(standard, user)
+    is_assigned = any(a.expert_id == user.pk for a in standard.assignment_list)
+    may_assign = permissions.is_deputy_or_leader(standard, user) and status in {
+        Status.DRAFT,
+        Status.EXPERT_REVIEW,
+    }
+    may_answer = is_representative and status in {Status.DRAFT, Status.EXPERT_REVIEW}
+
+    comments_by_version = defaultdict(list)
+    for comment in standard.comment_list:
+        comment.can_resolve = comment.is_open_blocking and comment.expert_id == user.pk
+        if may_answer:
+            comment.answer_form = bound.get(("answer", comment.pk)) or AnswerForm(
+                auto_id=f"id_answer_{comment.pk}_%s",
+                initial={"reply": comment.reply, "reply_text": comment.reply_text},
+            )
+        comments_by_version[comment.version_id].append(comment)
+    recommendations_by_version = defaultdict(list)
+    for recommendation in standard.recommendation_list:
+        recommendations_by_version[recommendation.version_id].append(recommendation)
+    feedback = [
+        (
+            version,
+            comments_by_version[version.pk],
+            recommendations_by_version[version.pk],
+        )
+        for version in reversed(standard.version_list)
+        if comments_by_version[version.pk] or recommendations_by_version[version.pk]
+    ]
+
+    transition_forms = []
+    available = services.available_transitions(standard, user)
+    unsent = [
+        form
+        for key, form in bound.items()
+        if isinstance(key, tuple) and key[0] == "transition" and key[1] not in available
+    ]
+    for name in available:
+        form = bound.get(("transition", name))
+        if form is None:
+            form = TransitionForm(
+                name=name,
+                standard=standard,
+                comment_required=name in services.COMMENT_REQUIRED,
+                initial={"expected_status": status},
+            )
+        else:
+            # The page now shows the current state: acting again from it is
+            # a deliberate choice made with that state in view.
+            form.data = form.data.copy()
+            form.data["expected_status"] = status
+        form.label = services.TRANSITIONS[name]
+        transition_forms.append(form)
+
+    version_form = None
+    if is_representative and status == Status.DRAFT:
+        version_form = bound.get("version") or VersionForm(
+            auto_id="id_version_%s",
+            initial={"body": standard.current.body if standard.current else ""},
+        )
+    assign_form = None
+    if may_assign:
+        assign_form = bound.get("assign") or AssignForm(
+            auto_id="id_assign_%s",
+            expert_roles=selectors.experts_for(standard),
+            exclude=[a.expert_id for a in standard.assignment_list],
+        )
+    comment_form = recommend_form = None
+    if is_assigned and status == Status.EXPERT_REVIEW:
+        comment_form = bound.get("comment") or CommentForm(auto_id="id_comment_%s")
+        recommend_form = bound.get("recommend") or RecommendForm(
+            auto_id="id_recommend_%s"
+        )
+
+    return {
+        "standard": standard,
+        "days_waiting": (timezone.now() - standard.status_changed).days,
+        "can_edit": is_representative and status == Status.DRAFT,
+        "is_assigned": is_assigned,
+        "feedback": feedback,
+        "transition_forms": transition_forms,
+        # What was typed for a transition that is no longer possible, so that
+        # it is not lost when the draft changed meanwhile.
+        "unsent_comment": next(
+            (f.data.get("comment", "") for f in unsent if f.data.get("comment")), ""
+        ),
+        "version_form": version_form,
+        "assign_form": assign_form,
+        "comment_form": comment_form,
+        "recommend_form": recommend_form,
+        "max_attachment_bytes": settings.MAX_ATTACHMENT_BYTES,
+    }
+
+
+def _render_draft(request, pk, *, bound=None, status=200):
+    standard = _or_404(selectors.draft_detail, standard_id=pk, user=request.user)
+    return render(
+        request,
+        "standards/draft.html",
+        _draft_context(request, standard, bound or {}),
+        status=status,
+    )
+
+
+def draft(request, pk):
+    if not request.user.is_authenticated:
+        # The public reads a published standard on its public page; a draft
+        # does not exist for them.
+        standard = get_object_or_404(Standard.objects.public(), pk=pk)
+        return redirect("standards:detail", pk=standard.pk)
+    return _render_draft(request, pk)
+
+
+def _act(request, pk, *, key, form, call, success: str, anchor: str = ""):
+    """Run ``call(cleaned_data)`` for a valid form, then go back to the draft;
+    on a refusal show the draft page again with the reason and its status."""
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        return _render_draft(request, pk, bound={key: form}, status=400)
+    try:
+        call(form.cleaned_data)
+    except ApplicationError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.message) from None
+        _put_on_form(form, exc)
+        messages.error(request, exc.message)
+        return _render_draft(request, pk, bound={key: form}, status=exc.status)
+    messages.success(request, success)
+    url = reverse("standards:draft", kwargs={"pk": pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@require_POST
+def version_new(request, pk):
+    form = VersionForm(request.POST, request.FILES, auto_id="id_version_%s")
+    return _act(
+        request,
+        pk,
+        key="version",
+        form=form,
+        call=lambda data: services.version_create(
+            standard_id=pk,
+            actor=request.user,
+            body=data["body"],
+            change_summary=data["change_summary"],
+            files=data["files"],
+        ),
+        success=_("New version uploaded."),
+        anchor="versions",
+    )
+
+
+@require_POST
+def assign(request, pk):
+    standard = _visible_or_404(request, pk)
+    form = AssignForm(
+        request.POST,
+        auto_id="id_assign_%s",
+        expert_roles=selectors.experts_for(standard),
+    )
+    return _act(
+        request,
+        pk,
+        key="assign",
+        form=form,
+        call=lambda data: services.experts_assign(
+            standard_id=pk, actor=request.user, experts=data["experts"]
+        ),
+        success=_("Experts assigned."),
+        anchor="experts",
+    )
+
+
+@require_POST
+def comment_new(request, pk):
+    form = CommentForm(request.POST, auto_id="id_comment_%s")
+    return _act(
+        request,
+        pk,
+        key="comment",
+        form=form,
+        call=lambda data: services.comment_create(
+            standard_id=pk,
+            actor=request.user,
+            text=data["text"],
+            section=data["section"],
+            blocking=data["blocking"],
+        ),
+        success=_("Comment added."),
+        anchor="feedback",
+    )
+
+
+def _comment_of(pk, comment_id) -> None:
+    if not Comment.objects.filter(pk=comment_id, standard_id=pk).exists():
+        raise Http404(_("No such comment."))
+
+
+@require_POST
+def comment_answer(request, pk, comment_id):
+    _comment_of(pk, comment_id)
+    form = AnswerForm(request.POST, auto_id=f"id_answer_{comment_id}_%s")
+    return _act(
+        request,
+        pk,
+        key=("answer", comment_id),
+        form=form,
+        call=lambda data: services.comment_answer(
+            comment_id=comment_id,
+            actor=request.user,
+            reply=data["reply"],
+            reply_text=data["reply_text"],
+        ),
+        success=_("Answer saved."),
+        anchor=f"comment-{comment_id}",
+    )
+
+
+@require_POST
+def comment_resolve(request, pk, comment_id):
+    _comment_of(pk, comment_id)
+    try:
+        services.comment_resolve(comment_id=comment_id, actor=request.user)
+    except ApplicationError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.message) from None
+        messages.error(request, exc.message)
+        return _render_draft(request, pk, status=exc.status)
+    messages.success(request, _("Blocking comment resolved."))
+    return redirect(reverse("standards:draft", kwargs={"pk": pk}) + "#feedback")
+
+
+@require_POST
+def recommend(request, pk):
+    form = RecommendForm(request.POST, auto_id="id_recommend_%s")
+    return _act(
+        request,
+        pk,
+        key="recommend",
+        form=form,
+        call=lambda data: services.recommendation_give(
+            standard_id=pk,
+            actor=request.user,
+            decision=data["decision"],
+            note=data["note"],
+        ),
+        success=_("Recommendation recorded."),
+        anchor="feedback",
+    )
+
+
+@require_POST
+def transition(request, pk, name):
+    if name not in services.TRANSITIONS:
+        raise Http404(_("Unknown transition."))
+    standard = _visible_or_404(request, pk)
+    form = TransitionForm(
+        request.POST,
+        name=name,
+        standard=standard,
+        comment_required=name in services.COMMENT_REQUIRED,
+    )
+    form.label = services.TRANSITIONS[name]
+    return _act(
+        request,
+        pk,
+        key=("transition", name),
+        form=form,
+        call=lambda data: services.standard_transition(
+            standard_id=pk,
+            name=name,
+            actor=request.user,
+            comment=data["comment"],
+            expected_status=data["expected_status"] or None,
+            replaced_by=data.get("replaced_by"),
+        ),
+        success=_("Done: %(transition)s.") % {"transition": services.TRANSITIONS[name]},
+    )
+
+
+def attachment(request, pk, attachment_id):
+    """An attached file, for those who may see its standard (404 otherwise)."""
+    standard = _visible_or_404(request, pk)
+    item = get_object_or_404(
+        Attachment, pk=attachment_id, version__standard_id=standard.pk
+    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def version(request, pk, number):
+    standard = _visible_or_404(request, pk)
+    item = get_object_or_404(
+        standard.versions.select_related("author").prefetch_related("attachments"),
+        number=number,
+    )
+    return render(
+        request, "standards/version.html", {"standard": standard, "version": item}
+    )
+
+
+def diff(request, pk):
+    standard = _visible_or_404(request, pk)
+    versions = {v.number: v for v in standard.versions.order_by("number")}
+    numbers = sorted(versions)
+    status = 200
+    result = None
+    if "a" in request.GET or "b" in request.GET:
+        form = DiffForm(request.GET, numbers=numbers)
+    elif len(numbers) >= 2:
+        form = DiffForm({"a": numbers[-2], "b": numbers[-1]}, numbers=numbers)
+    else:
+        form = DiffForm(numbers=numbers)
+    old = new = None
+    if form.is_bound:
+        if form.is_valid():
+            old = versions[form.cleaned_data["a"]]
+            new = versions[form.cleaned_data["b"]]
+            result = version_diff(old.body, new.body)
+        else:
+            status = 400
+    return render(
+        request,
+        "standards/diff.html",
+        {
+            "standard": standard,
+            "form": form,
+            "old": old,
+            "new": new,
+            "diff": result,
+            "version_count": len(numbers),
+        },
+        status=status,
+    )
+
+
+# --- queues and the pipeline ------------------------------------------------
+
+
+@login_required
+def review(request):
+    queue = selectors.review_queue(request.user)
+    deputy_groups = [
+        (status, Status(status).label, items) for status, items in queue.deputy.items()
+    ]
+    return render(
+        request,
+        "standards/review.html",
+        {"queue": queue, "deputy_groups": deputy_groups},
+    )
+
+
+CHART_WIDTH = 640
+CHART_LABEL_WIDTH = 150
+CHART_BAR_AREA = 420
+CHART_ROW = 34
+
+
+def _bar_chart(states):
+    """Bars of an inline SVG, one per state, computed here (no JS library)."""
+    largest = max((count for _value, _label, count in states), default=0) or 1
+    bars = []
+    for index, (value, label, count) in enumerate(states):
+        width = round(CHART_BAR_AREA * count / largest)
+        y = index * CHART_ROW
+        bars.append(
+            {
+                "status": value,
+                "label": label,
+                "count": count,
+                "y": y + 6,
+                "text_y": y + 23,
+                "x": CHART_LABEL_WIDTH,
+                "width": max(width, 1 if count else 0),
+                "count_x": CHART_LABEL_WIDTH + width + 8,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": len(states) * CHART_ROW + 6,
+        "label_x": CHART_LABEL_WIDTH - 10,
+    }
+
+
+@login_required
+def dashboard(request):
+    roles = user_roles(request.user)
+    if not (roles.leader or roles.is_deputy or roles.auditor or roles.secretariat):
+        raise Forbidden(
+            _(
+                "The dashboard is for the leader, the deputy leaders, the auditors "
+                "and the secretariat."
+            )
+        )
+    pipeline = selectors.pipeline(user=request.user)
+    states = [
+        (value, label, pipeline.by_state.get(value, 0))
+        for value, label in Status.choices
+    ]
+    field_rows = [
+        {
+            "field": row["field"],
+            "parent": row["parent"],
+            "counts": [row.get(value, 0) for value in Status.values],
+            "total": row["total"],
+        }
+        for row in pipeline.by_field
+    ]
+    return render(
+        request,
+        "standards/dashboard.html",
+        {
+            "pipeline": pipeline,
+            "states": states,
+            "total": sum(count for _v, _l, count in states),
+            "chart": _bar_chart(states),
+            "field_rows": field_rows,
+        },
+    )
+
+
+# --- the public catalogue -----------------------------------------------------
+
+
+def catalogue(request):
+    include_abolished = request.GET.get("abolished") == "1"
+    query = request.GET.get("q", "").strip()[:200]
+    standards = selectors.catalogue(include_abolished=include_abolished)
+    if query:
+        standards = standards.filter(
+            Q(number__icontains=query) | Q(title__icontains=query)
+        )
+    page = Paginator(standards, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "standards/catalogue.html",
+        {"page": page, "query": query, "include_abolished": include_abolished},
+    )
+
+
+def detail(request, pk):
+    standard = _or_404(selectors.public_standard_detail, standard_id=pk)
+    # The public page shows the lifecycle steps; the expert feedback of a
+    # draft cycle stays on the working page.
+    history = [entry for entry in standard.history_list if entry.to_state]
+    return render(
+        request,
+        "standards/detail.html",
+        {
+            "standard": standard,
+            "history": history,
+            "can_work_on": request.user.is_authenticated and standard.under_renewal,
+        },
+    )

@@ -1,0 +1,482 @@
+"""The lifecycle pages show each role what it needs, and nothing it may not see."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from standards import services
+from standards.models import Status
+
+from .conftest import markdown_file
+
+
+def page(client, user, url, status=200):
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == status, response.content.decode()[:2000]
+    return response.content.decode()
+
+
+def draft_url(standard):
+    return reverse("standards:draft", kwargs={"pk": standard.pk})
+
+
+# --- /drafts/ -------------------------------------------------------------------
+
+
+def test_member_sees_their_organisations_drafts_with_state_and_whose_turn(
+    client, lifecycle, world
+):
+    mine = lifecycle.draft(title="Evaluation of medical LLMs")
+    lifecycle.draft(title="Second draft of ours", with_version=False)
+    client.force_login(world.other_member)
+    client.post(
+        reverse("standards:draft_new"), {"title": "Theirs", "field": world.field.pk}
+    )
+
+    html = page(client, world.member, reverse("standards:drafts"))
+
+    assert "Evaluation of medical LLMs" in html
+    assert "Second draft of ours" in html
+    assert "Theirs" not in html
+    assert 'class="badge status-draft"' in html
+    assert "revise and submit for expert review" in html
+    assert "upload a first version and submit" in html
+    assert draft_url(mine) in html
+    assert "New draft" in html
+
+
+def test_expert_without_an_organisation_draft_sees_an_empty_list_and_no_new_button(
+    client, world
+):
+    html = page(client, world.expert1, reverse("standards:drafts"))
+    assert "Your organisation has no draft in progress." in html
+    assert reverse("standards:draft_new") not in html
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_for_drafts(client):
+    response = client.get(reverse("standards:drafts"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# --- /drafts/new/ ---------------------------------------------------------------
+
+
+def test_member_creates_a_draft_from_the_form(client, world):
+    html = page(client, world.member, reverse("standards:draft_new"))
+    assert "Critical Care Subfield" in html  # subfields in the grouped select
+    assert '<optgroup label="Medical Field">' in html
+
+    response = client.post(
+        reverse("standards:draft_new"),
+        {
+            "title": "Benchmarks for clinical notes",
+            "scope": "Clinical notes.",
+            "field": world.subfield.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    standard = world.organisation.standards.get()
+    assert standard.title == "Benchmarks for clinical notes"
+    assert standard.field == world.subfield
+    assert response.url.startswith(draft_url(standard))
+
+
+def test_empty_title_is_refused_with_a_message_and_nothing_is_saved(client, world):
+    client.force_login(world.member)
+    response = client.post(
+        reverse("standards:draft_new"), {"title": "   ", "field": world.field.pk}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not world.organisation.standards.exists()
+
+
+def test_someone_who_represents_no_organisation_may_not_open_the_new_draft_form(
+    client, world
+):
+    html = page(client, world.expert1, reverse("standards:draft_new"), status=403)
+    assert "Only member representatives" in html
+
+
+# --- the draft's working page -------------------------------------------------
+
+
+def test_member_sees_the_working_page_of_a_draft(client, lifecycle, world):
+    standard = lifecycle.draft()
+    services.version_create(
+        standard_id=standard.pk,
+        actor=world.member,
+        body="# Scope\n\nSecond version text.\n",
+        change_summary="Tightened scope",
+        files=[markdown_file("annex.md")],
+    )
+
+    html = page(client, world.member, draft_url(standard))
+
+    assert "<h1>Scope</h1>" in html  # the current body, rendered
+    assert "Second version text." in html
+    assert "Tightened scope" in html
+    assert "annex.md" in html
+    assert reverse("standards:draft_edit", kwargs={"pk": standard.pk}) in html
+    upload = reverse("standards:version_new", kwargs={"pk": standard.pk})
+    assert f'action="{upload}"' in html
+    assert "Submit for expert review" in html
+    assert 'name="expected_status" value="draft"' in html
+    assert reverse("standards:diff", kwargs={"pk": standard.pk}) in html
+    # Exactly the transitions the member may take now.
+    assert re.findall(r"/transitions/(\w+)/", html) == ["submit"]
+
+
+def test_transition_forms_are_exactly_the_available_transitions(
+    client, lifecycle, world
+):
+    standard = lifecycle.in_review()
+    standard.refresh_from_db()
+    for user in (
+        world.deputy,
+        world.leader,
+        world.member,
+        world.expert1,
+        world.auditor,
+    ):
+        client.force_login(user)
+        html = client.get(draft_url(standard)).content.decode()
+        shown = re.findall(r"/transitions/(\w+)/", html)
+        assert shown == services.available_transitions(standard, user), user
+
+
+def test_deputy_sees_assign_form_with_the_fields_experts(client, lifecycle, world):
+    standard = lifecycle.draft()
+    lifecycle.go(standard, "submit", world.member)
+
+    html = page(client, world.deputy, draft_url(standard))
+
+    assert reverse("standards:assign", kwargs={"pk": standard.pk}) in html
+    assert f'value="{world.expert1.pk}"' in html
+    assert f'value="{world.unassigned_expert.pk}"' in html
+    assert "assign experts of Critical Care Subfield" in html  # whose turn
+    assert "Changes requested" in html  # request_changes asks for a comment
+
+
+def test_assigned_expert_sees_comment_and_recommend_forms(client, lifecycle, world):
+    standard = lifecycle.in_review()
+    html = page(client, world.expert1, draft_url(standard))
+    assert reverse("standards:comment_new", kwargs={"pk": standard.pk}) in html
+    assert reverse("standards:recommend", kwargs={"pk": standard.pk}) in html
+    assert "Approve with changes" in html
+
+    html = page(client, world.member, draft_url(standard))
+    assert reverse("standards:comment_new", kwargs={"pk": standard.pk}) not in html
+
+
+def test_comments_show_answers_and_the_resolve_button_to_their_expert(
+    client, lifecycle, world
+):
+    standard = lifecycle.in_review()
+    comment = services.comment_create(
+        standard_id=standard.pk,
+        actor=world.expert1,
+        text="Define “clinical”.",
+        section="2.1",
+        blocking=True,
+    )
+    answer_url = reverse(
+        "standards:comment_answer", kwargs={"pk": standard.pk, "comment_id": comment.pk}
+    )
+    resolve_url = reverse(
+        "standards:comment_resolve",
+        kwargs={"pk": standard.pk, "comment_id": comment.pk},
+    )
+
+    html = page(client, world.member, draft_url(standard))
+    assert "Define “clinical”." in html and "section 2.1" in html
+    assert answer_url in html and resolve_url not in html
+
+    html = page(client, world.expert1, draft_url(standard))
+    assert resolve_url in html and answer_url not in html
+
+    html = page(client, world.expert2, draft_url(standard))
+    assert resolve_url not in html
+
+
+def test_audits_editions_and_history_show_on_the_working_page(client, lifecycle, world):
+    standard = lifecycle.published()
+    html = page(client, world.auditor, draft_url(standard))
+    assert "LLMSWG-C 0001:" in html  # the certificate number
+    assert standard.number in html
+    for label in ("Draft created", "Submit for expert review", "Certify", "Publish"):
+        assert label in html
+
+
+def test_version_page_and_diff_show_the_changes_escaped(client, lifecycle, world):
+    standard = lifecycle.draft()
+    services.version_create(
+        standard_id=standard.pk,
+        actor=world.member,
+        body="# Scope\n\nEvaluating medical LLMs <b>safely</b>.\n",
+    )
+
+    html = page(
+        client,
+        world.member,
+        reverse("standards:diff", kwargs={"pk": standard.pk}) + "?a=1&b=2",
+    )
+    assert "<del>Evaluating medical LLMs.</del>" in html
+    assert "<ins>Evaluating medical LLMs &lt;b&gt;safely&lt;/b&gt;.</ins>" in html
+    assert "1 lines added, 1 lines removed." in html
+
+    # Without a choice, the last two versions are compared.
+    html = page(
+        client, world.member, reverse("standards:diff", kwargs={"pk": standard.pk})
+    )
+    assert "<ins>" in html
+
+    html = page(
+        client,
+        world.member,
+        reverse("standards:version", kwargs={"pk": standard.pk, "number": 2}),
+    )
+    assert "<strong>safely</strong>" not in html
+    assert "<p>Evaluating medical LLMs <b>safely</b>.</p>" in html
+
+
+def test_diff_of_an_unknown_version_says_so(client, lifecycle, world):
+    standard = lifecycle.draft()
+    html = page(
+        client,
+        world.member,
+        reverse("standards:diff", kwargs={"pk": standard.pk}) + "?a=1&b=9",
+        status=400,
+    )
+    assert "Select a valid choice" in html
+
+
+def test_attachment_is_downloaded_with_its_name_and_type(client, lifecycle, world):
+    standard = lifecycle.draft(with_version=False)
+    version = services.version_create(
+        standard_id=standard.pk,
+        actor=world.member,
+        body="Text",
+        files=[
+            SimpleUploadedFile("Annex A.pdf", b"%PDF-1.7\n%%EOF\n"),
+        ],
+    )
+    attachment = version.attachments.get()
+    client.force_login(world.member)
+
+    response = client.get(
+        reverse(
+            "standards:attachment",
+            kwargs={"pk": standard.pk, "attachment_id": attachment.pk},
+        )
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="Annex A.pdf"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7\n%%EOF\n"
+
+
+# --- /review/ -----------------------------------------------------------------
+
+
+def test_deputy_sees_their_fields_drafts_grouped_by_state_oldest_first(
+    client, lifecycle, world
+):
+    older = lifecycle.draft(title="Older draft")
+    lifecycle.go(older, "submit", world.member)
+    newer = lifecycle.draft(title="Newer draft")
+    lifecycle.go(newer, "submit", world.member)
+    audit = lifecycle.in_audit(title="Draft in audit")
+    lifecycle.draft(title="Other field draft", field=world.other_field)
+
+    html = page(client, world.deputy, reverse("standards:review"))
+
+    assert "Drafts of my fields" in html
+    assert html.index("Older draft") < html.index("Newer draft")
+    assert html.index('id="state-expert_review"') < html.index("Older draft")
+    assert html.index('id="state-audit"') < html.index(audit.title)
+    assert "Other field draft" not in html
+    assert "assign experts of Critical Care Subfield" in html
+    assert "Days waiting" in html
+
+
+def test_expert_auditor_and_leader_see_their_queues(client, lifecycle, world):
+    review = lifecycle.in_review(title="Assigned for review")
+    audit = lifecycle.in_audit(title="Awaiting audit")
+    certified = lifecycle.certified(title="Ready to publish")
+
+    html = page(client, world.expert1, reverse("standards:review"))
+    assert "Drafts assigned to me as expert" in html and review.title in html
+
+    html = page(client, world.auditor, reverse("standards:review"))
+    assert "Drafts in audit" in html and audit.title in html
+    assert review.title not in html
+
+    html = page(client, world.leader, reverse("standards:review"))
+    assert "Certified drafts to publish" in html and certified.title in html
+
+
+def test_empty_review_queue_says_so(client, world):
+    html = page(client, world.unassigned_expert, reverse("standards:review"))
+    assert "Nothing is waiting for you." in html
+
+
+# --- /dashboard/ --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["leader", "deputy", "auditor"])
+def test_dashboard_shows_the_pipeline(client, lifecycle, world, role):
+    lifecycle.draft(title="A draft")
+    lifecycle.in_audit(title="An audited one")
+    lifecycle.published(title="A published one")
+
+    html = page(client, getattr(world, role), reverse("standards:dashboard"))
+
+    assert "<svg" in html and "<rect" in html
+    assert "Draft: 1; Expert review: 0; Audit: 1" in html  # the chart's description
+    assert "Critical Care Subfield" in html  # the field × state table
+    assert "Drafts waiting longest" in html and "A draft" in html
+
+
+@pytest.mark.parametrize("role", ["member", "expert1", "stranger"])
+def test_dashboard_is_refused_to_other_roles(client, world, role):
+    html = page(
+        client, getattr(world, role), reverse("standards:dashboard"), status=403
+    )
+    assert "The dashboard is for the leader" in html
+
+
+# --- the public catalogue and a standard's page -------------------------------
+
+
+def test_catalogue_lists_published_standards_only(client, lifecycle, world):
+    published = lifecycle.published(title="Published standard")
+    lifecycle.draft(title="Secret draft")
+
+    html = client.get(reverse("standards:catalogue")).content.decode()
+
+    assert "Published standard" in html and published.number in html
+    assert "Secret draft" not in html
+
+
+def test_catalogue_hides_abolished_unless_asked_and_filters(client, lifecycle, world):
+    kept = lifecycle.published(title="Kept standard")
+    gone = lifecycle.published(title="Gone standard")
+    lifecycle.go(gone, "abolish", world.leader, comment="Obsolete")
+
+    html = client.get(reverse("standards:catalogue")).content.decode()
+    assert "Kept standard" in html and "Gone standard" not in html
+
+    html = client.get(reverse("standards:catalogue") + "?abolished=1").content.decode()
+    assert "Gone standard" in html and "status-abolished" in html
+
+    html = client.get(reverse("standards:catalogue") + "?q=kept").content.decode()
+    assert "Kept standard" in html
+
+    kept.refresh_from_db()
+    html = client.get(
+        reverse("standards:catalogue") + "?abolished=1&q=" + kept.number[-9:]
+    ).content.decode()
+    assert "Kept standard" in html and "Gone standard" not in html
+
+    html = client.get(
+        reverse("standards:catalogue") + "?q=nothing-like-it"
+    ).content.decode()
+    assert "No standard matches" in html
+
+
+def test_catalogue_is_paginated(client, lifecycle, settings, monkeypatch):
+    monkeypatch.setattr("standards.views.CATALOGUE_PAGE_SIZE", 2)
+    for n in range(3):
+        lifecycle.published(title=f"Standard {n}")
+    html = client.get(reverse("standards:catalogue")).content.decode()
+    assert "Page 1 of 2" in html and "?page=2" in html
+    html = client.get(reverse("standards:catalogue") + "?page=2").content.decode()
+    assert "Standard 2" in html
+
+
+def test_public_page_shows_number_text_editions_and_history(client, lifecycle, world):
+    standard = lifecycle.published()
+    standard.refresh_from_db()
+
+    response = client.get(reverse("standards:detail", kwargs={"pk": standard.pk}))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert standard.number in html
+    assert "How to evaluate medical LLMs." in html  # scope
+    assert "<h1>Scope</h1>" in html  # the edition's text, rendered
+    assert "Peking University" in html and "Critical Care Subfield" in html
+    assert "in force" in html
+    assert "Publish" in html  # history
+    assert "recommendation" not in html.lower()  # no expert feedback in public
+
+
+def test_public_page_of_a_standard_under_renewal_says_so(client, lifecycle, world):
+    standard = lifecycle.published()
+    lifecycle.go(standard, "start_renewal", world.deputy)
+    html = client.get(
+        reverse("standards:detail", kwargs={"pk": standard.pk})
+    ).content.decode()
+    assert "This standard is under renewal." in html
+    assert "<h1>Scope</h1>" in html
+
+
+def test_public_page_of_an_abolished_standard_shows_reason_and_replacement(
+    client, lifecycle, world
+):
+    replacement = lifecycle.published(title="The new one")
+    old = lifecycle.published(title="The old one")
+    lifecycle.go(
+        old,
+        "abolish",
+        world.leader,
+        comment="Superseded by better work.",
+        replaced_by=replacement.pk,
+    )
+
+    html = client.get(
+        reverse("standards:detail", kwargs={"pk": old.pk})
+    ).content.decode()
+    assert "This standard is abolished." in html
+    assert "Superseded by better work." in html
+    assert reverse("standards:detail", kwargs={"pk": replacement.pk}) in html
+
+    html = client.get(
+        reverse("standards:detail", kwargs={"pk": replacement.pk})
+    ).content.decode()
+    assert "Replaces" in html
+    assert reverse("standards:detail", kwargs={"pk": old.pk}) in html
+
+
+def test_a_draft_has_no_public_page(client, lifecycle, world):
+    standard = lifecycle.certified()
+    client.force_login(world.leader)
+    response = client.get(reverse("standards:detail", kwargs={"pk": standard.pk}))
+    assert response.status_code == 404
+
+
+def test_anonymous_reader_of_a_published_working_page_goes_to_the_public_page(
+    client, lifecycle
+):
+    standard = lifecycle.published()
+    response = client.get(draft_url(standard))
+    assert response.status_code == 302
+    assert response.url == reverse("standards:detail", kwargs={"pk": standard.pk})
+
+
+def test_status_badges_use_the_state_label(client, lifecycle, world):
+    lifecycle.in_review()
+    html = page(client, world.member, reverse("standards:drafts"))
+    assert (
+        f'<span class="badge status-{Status.EXPERT_REVIEW}">Expert review</span>'
+        in html
+    )

@@ -1,0 +1,117 @@
+"""The number of SQL queries of the lifecycle pages does not grow with the
+number of drafts, versions, comments or recommendations."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from standards import services
+
+from .conftest import markdown_file
+
+
+def count_queries(client, user, address) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_drafts(lifecycle, n):
+    """``n`` drafts in each state of the draft cycle."""
+    for i in range(n):
+        lifecycle.draft(title=f"Draft {i}")
+        lifecycle.in_review(title=f"In review {i}")
+        lifecycle.in_audit(title=f"In audit {i}")
+
+
+def test_review_queue_of_a_deputy_has_a_fixed_number_of_queries(
+    client, lifecycle, world
+):
+    add_drafts(lifecycle, 1)
+    small = count_queries(client, world.deputy, reverse("standards:review"))
+    add_drafts(lifecycle, 4)
+    large = count_queries(client, world.deputy, reverse("standards:review"))
+    assert small == large
+
+
+def test_drafts_of_a_member_have_a_fixed_number_of_queries(client, lifecycle, world):
+    add_drafts(lifecycle, 1)
+    small = count_queries(client, world.member, reverse("standards:drafts"))
+    add_drafts(lifecycle, 4)
+    large = count_queries(client, world.member, reverse("standards:drafts"))
+    assert small == large
+
+
+def test_dashboard_has_a_fixed_number_of_queries(client, lifecycle, world):
+    add_drafts(lifecycle, 1)
+    small = count_queries(client, world.leader, reverse("standards:dashboard"))
+    add_drafts(lifecycle, 3)
+    large = count_queries(client, world.leader, reverse("standards:dashboard"))
+    assert small == large
+
+
+def build_reviewed_draft(lifecycle, world, *, versions, comments):
+    standard = lifecycle.draft(with_version=False)
+    for n in range(versions):
+        services.version_create(
+            standard_id=standard.pk,
+            actor=world.member,
+            body=f"# Version {n}\n\nText {n}.\n",
+            files=[markdown_file(f"annex-{n}.md"), markdown_file(f"notes-{n}.md")],
+        )
+    lifecycle.go(standard, "submit", world.member)
+    services.experts_assign(
+        standard_id=standard.pk,
+        actor=world.deputy,
+        experts=[world.expert1, world.expert2],
+    )
+    for n in range(comments):
+        expert = world.expert1 if n % 2 else world.expert2
+        comment = services.comment_create(
+            standard_id=standard.pk,
+            actor=expert,
+            text=f"Comment {n}",
+            blocking=n % 3 == 0,
+        )
+        services.comment_answer(
+            comment_id=comment.pk, actor=world.member, reply="noted", reply_text="ok"
+        )
+    for expert in (world.expert1, world.expert2):
+        services.recommendation_give(
+            standard_id=standard.pk, actor=expert, decision="approve"
+        )
+    return standard
+
+
+def test_draft_page_has_a_fixed_number_of_queries(client, lifecycle, world):
+    small = build_reviewed_draft(lifecycle, world, versions=1, comments=1)
+    large = build_reviewed_draft(lifecycle, world, versions=5, comments=12)
+    for user in (world.member, world.deputy, world.expert1, world.leader):
+        counts = [
+            count_queries(client, user, reverse("standards:draft", kwargs={"pk": s.pk}))
+            for s in (small, large)
+        ]
+        assert counts[0] == counts[1], user
+
+
+def test_public_page_and_catalogue_have_a_fixed_number_of_queries(
+    client, lifecycle, world
+):
+    first = lifecycle.published(title="First")
+    small_detail = count_queries(
+        client, world.stranger, reverse("standards:detail", kwargs={"pk": first.pk})
+    )
+    small_list = count_queries(client, world.stranger, reverse("standards:catalogue"))
+    for _ in range(3):
+        lifecycle.published()
+    lifecycle.go(first, "start_renewal", world.deputy)
+    services.version_create(standard_id=first.pk, actor=world.member, body="v2")
+    lifecycle.go(first, "submit", world.member)
+    assert small_detail == count_queries(
+        client, world.stranger, reverse("standards:detail", kwargs={"pk": first.pk})
+    )
+    assert small_list == count_queries(
+        client, world.stranger, reverse("standards:catalogue")
+    )

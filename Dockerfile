@@ -25,6 +25,11 @@ RUN pip install -c constraints.txt .
 
 COPY . .
 
+# Static files belong to the image: compressing them with a manifest takes
+# minutes, too long to repeat at every start of every container. The secret
+# key here only lets the settings load for this command.
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
 RUN useradd --system --uid 10001 --home-dir /app portal \
     && mkdir -p /app/var/static /data/media \
     && chown -R portal /app/var /data

@@ -13,9 +13,15 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue(task, *args, **kwargs) -> bool:
-    """Send ``task`` once; False (and a log line) if the broker refused."""
+    """Send ``task`` once; False (and a log line) if the broker refused.
+
+    A connection of its own, with no connection retries: kombu would
+    otherwise retry for ``broker_connection_timeout`` seconds before giving
+    up, on every call."""
+    app = task.app
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry=False)
+        with app.connection_for_write(transport_options={"max_retries": 0}) as conn:
+            task.apply_async(args=args, kwargs=kwargs, retry=False, connection=conn)
     except Exception:  # noqa: BLE001 — any failure is left to the sweep
         logger.warning(
             "could not enqueue %s%r; the periodic sweep will pick it up",

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("workplan.urls")),
     path("", include("qms.urls")),
     path("", include("standards.urls")),
+    path("", include("standards.pdf_urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),

@@ -296,3 +296,81 @@ def test_a_hostile_body_renders_harmlessly(
 def test_css_strings_are_escaped():
     assert pdf.css_string('a"b\\c') == '"a\\22 b\\5c c"'
     assert "counter(pages)" in pdf.page_x_of_y_css()
+
+
+# --- pages --------------------------------------------------------------------
+
+
+def test_the_pdf_is_downloaded_and_its_state_polled(
+    client, lifecycle, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle)
+    edition.refresh_from_db()
+
+    status = client.get(reverse("standards_pdf:edition_pdf_status", args=[edition.pk]))
+    assert status.json() == {
+        "state": "ready",
+        "size": edition.pdf_size,
+        "pages": edition.pdf_pages,
+        "sha256": edition.pdf_sha256,
+    }
+    response = client.get(reverse("standards_pdf:edition_pdf", args=[edition.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_pending_pdf_is_not_found_and_its_state_says_so(client, lifecycle):
+    edition = publish(lifecycle)  # no commit callbacks: still pending
+    from django.urls import reverse
+
+    assert (
+        client.get(reverse("standards_pdf:edition_pdf", args=[edition.pk])).status_code
+        == 404
+    )
+    status = client.get(reverse("standards_pdf:edition_pdf_status", args=[edition.pk]))
+    assert status.json() == {"state": "pending"}
+
+
+def test_the_leader_renders_again_from_the_page(
+    client, lifecycle, world, settings, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    settings.PDF_MAX_PAGES = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle)
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.FAILED
+    url = reverse("standards_pdf:edition_rerender", args=[edition.pk])
+
+    client.force_login(world.deputy)
+    assert client.post(url).status_code == 403
+    settings.PDF_MAX_PAGES = 500
+    client.force_login(world.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"next": "/standards/"})
+    assert response.status_code == 302 and response["Location"] == "/standards/"
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.READY
+
+
+def test_a_certificate_is_seen_only_by_those_who_see_the_draft(
+    client, lifecycle, world, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        standard = lifecycle.certified()
+    audit = Audit.objects.get(standard=standard)
+    url = reverse("standards_pdf:certificate_pdf", args=[audit.pk])
+
+    client.force_login(world.other_member)
+    assert client.get(url).status_code == 404
+    client.force_login(world.member)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")

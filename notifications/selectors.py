@@ -1,0 +1,57 @@
+"""Reads of notifications that pages share."""
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from standards.models import Standard, Status
+
+from .models import Kind, Notification, NotificationPreference, Watch
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("standard")
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.unread().filter(recipient=user).count()
+
+
+def email_kinds(user) -> list[str]:
+    """The kinds ``user`` gets by e-mail (every kind unless turned off)."""
+    off = set(
+        NotificationPreference.objects.filter(user=user, email=False).values_list(
+            "kind", flat=True
+        )
+    )
+    return [kind for kind in Kind.values if kind not in off]
+
+
+def is_watching(user, *, standard=None, field=None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if standard is not None:
+        return Watch.objects.filter(user=user, standard=standard).exists()
+    return Watch.objects.filter(user=user, field=field).exists()
+
+
+def watches_of(user) -> QuerySet[Watch]:
+    return Watch.objects.filter(user=user).select_related("field", "standard")
+
+
+def standards_due_for_review(*, within_days: int = 90, today=None):
+    """Published standards whose systematic review is due within
+    ``within_days`` or overdue, soonest first (for the dashboard)."""
+    today = today or timezone.localdate()
+    return (
+        Standard.objects.filter(
+            status=Status.PUBLISHED,
+            review_due__isnull=False,
+            review_due__lte=today + timedelta(days=within_days),
+        )
+        .select_related("field")
+        .order_by("review_due", "pk")
+    )

@@ -10,9 +10,11 @@ shown read-only here, so that nothing bypasses the checks and the record.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition
 
 from portal.errors import ApplicationError
 
@@ -230,6 +232,18 @@ class StandardAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Standards are abolished, never deleted: their history is the record.
         return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConcurrentTransition:
+            # Someone moved the standard on while this form was open.
+            self.message_user(
+                request,
+                _("This standard changed meanwhile; nothing was saved. Reload it."),
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

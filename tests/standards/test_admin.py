@@ -227,3 +227,36 @@ def test_editing_a_draft_in_the_admin_is_recorded(leader_client, lifecycle, worl
     assert standard.status == Status.DRAFT
     entry = standard.history.last()
     assert entry.action == "edited" and "title" in entry.comment
+
+
+def test_admin_edit_racing_a_transition_is_refused_without_an_error(
+    leader_client, lifecycle, world
+):
+    from django.db.models.signals import pre_save
+
+    standard = lifecycle.draft()
+    response = leader_client.get(change(standard))
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value()}
+    data["authors"] = [a.pk for a in standard.authors.all()]
+    data["title"] = "A corrected title"
+    for prefix in ("versions", "assignments", "editions", "history"):
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+
+    def someone_submits_meanwhile(sender, instance, **kwargs):
+        # Another writer moves the row on between the admin's read and write.
+        Standard.objects.filter(pk=instance.pk).update(status=Status.EXPERT_REVIEW)
+
+    pre_save.connect(someone_submits_meanwhile, sender=Standard)
+    try:
+        response = leader_client.post(change(standard), data)
+    finally:
+        pre_save.disconnect(someone_submits_meanwhile, sender=Standard)
+    assert response.status_code == 302
+    shown = shown_messages(leader_client.get(change(standard)))
+    assert any(
+        level == messages.ERROR and "changed meanwhile" in text for level, text in shown
+    )
+    standard.refresh_from_db()
+    assert standard.title != "A corrected title"

@@ -33,9 +33,12 @@ def email_kinds(user) -> list[str]:
 def is_watching(user, *, standard=None, field=None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if standard is not None:
+    # Template variables that are not given arrive as "".
+    if standard:
         return Watch.objects.filter(user=user, standard=standard).exists()
-    return Watch.objects.filter(user=user, field=field).exists()
+    if field:
+        return Watch.objects.filter(user=user, field=field).exists()
+    return False
 
 
 def watches_of(user) -> QuerySet[Watch]:

@@ -22,7 +22,7 @@ class SubfieldSerializer(serializers.ModelSerializer):
 
 
 class FieldSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     subfields = SubfieldSerializer(many=True, read_only=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -115,6 +116,7 @@ def exception_handler(exc, context):
     )
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any address under /api/ that no view answers: JSON, never a page."""
     return JsonResponse(

@@ -114,5 +114,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    re_path(r"^.*$", not_found),
+    # Any other address under /api/ (even with a newline in it) is a JSON 404.
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -5,6 +5,19 @@ from rest_framework.test import APIClient
 from accounts import services as token_services
 from tests.standards.conftest import Lifecycle, World, lifecycle, world  # noqa: F401
 
+# How many requests schemathesis made, reported at the end of the run.
+SCHEMATHESIS_CASES = {"anonymous": 0, "member": 0}
+
+
+def pytest_terminal_summary(terminalreporter):
+    total = sum(SCHEMATHESIS_CASES.values())
+    if total:
+        terminalreporter.write_line(
+            f"schemathesis: {total} cases run "
+            f"({SCHEMATHESIS_CASES['anonymous']} anonymous, "
+            f"{SCHEMATHESIS_CASES['member']} as a member representative)"
+        )
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

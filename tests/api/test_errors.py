@@ -12,6 +12,15 @@ pytestmark = pytest.mark.django_db
 def test_unknown_address_under_api_is_json_404(api):
     assert_error(api.get("/api/v1/no-such-thing/"), 404, "not_found")
     assert_error(api.get("/api/nothing"), 404, "not_found")
+    assert_error(api.get("/api/v1/standards/%0A/history/"), 404, "not_found")
+
+
+def test_unknown_address_is_json_even_for_a_write_with_a_session(client, world):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(world.member)
+    assert_error(csrf_client.delete("/api/v1/auth/tokens/x,y/"), 404, "not_found")
 
 
 def test_unknown_standard_is_404(api):

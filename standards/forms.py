@@ -22,6 +22,14 @@ def field_choices():
     return [("", "---------"), *groups]
 
 
+class Form(forms.Form):
+    """Labels without a trailing colon, as everywhere in the portal's forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         if obj.organisation_id:
@@ -29,7 +37,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class DraftForm(forms.Form):
+class DraftForm(Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     scope = forms.CharField(
         label=_("Scope"),
@@ -82,7 +90,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     body = forms.CharField(
         label=_("Text (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 16}),
@@ -98,7 +106,7 @@ class VersionForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     experts = forms.TypedMultipleChoiceField(
         label=_("Experts of the field"), coerce=int, choices=()
     )
@@ -119,7 +127,7 @@ class AssignForm(forms.Form):
         self.fields["experts"].choices = choices
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     section = forms.CharField(
         label=_("Section"),
         max_length=100,
@@ -133,7 +141,7 @@ class CommentForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     reply = forms.ChoiceField(
         label=_("Answer"), choices=Comment.Reply.choices, widget=forms.RadioSelect
     )
@@ -145,7 +153,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(Form):
     decision = forms.ChoiceField(
         label=_("Recommendation"),
         choices=Recommendation.Decision.choices,
@@ -156,7 +164,7 @@ class RecommendForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -199,7 +207,7 @@ class TransitionForm(forms.Form):
         self.auto_id = f"id_{name}_%s"
 
 
-class DiffForm(forms.Form):
+class DiffForm(Form):
     a = forms.TypedChoiceField(label=_("From version"), coerce=int, choices=())
     b = forms.TypedChoiceField(label=_("To version"), coerce=int, choices=())
 

@@ -22,12 +22,12 @@ def enqueue(task, *args, **kwargs) -> bool:
     try:
         with app.connection_for_write(transport_options={"max_retries": 0}) as conn:
             task.apply_async(args=args, kwargs=kwargs, retry=False, connection=conn)
-    except Exception:  # noqa: BLE001 — any failure is left to the sweep
+    except Exception as exc:  # noqa: BLE001 — any failure is left to the sweep
         logger.warning(
-            "could not enqueue %s%r; the periodic sweep will pick it up",
+            "could not enqueue %s%r (%s); the periodic sweep will pick it up",
             task.name,
             args,
-            exc_info=True,
+            exc,
         )
         return False
     return True

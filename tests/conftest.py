@@ -8,6 +8,8 @@ CI run can never pass by skipping what it was meant to test.
 
 import functools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -74,11 +76,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(problem)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _static_root(tmp_path_factory):
-    """An empty STATIC_ROOT, so whitenoise does not warn in every test that
-    collectstatic never ran (tests serve static files from the app folders)."""
-    django_settings.STATIC_ROOT = tmp_path_factory.mktemp("static_root")
+def pytest_configure(config: pytest.Config) -> None:
+    # An empty STATIC_ROOT, so whitenoise does not warn in every request that
+    # collectstatic never ran (tests serve static files from the app folders).
+    # Set here, before collection, as some modules build the WSGI app then.
+    config._portal_static_root = tempfile.mkdtemp(prefix="portal-static-")
+    django_settings.STATIC_ROOT = Path(config._portal_static_root)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    static_root = getattr(config, "_portal_static_root", None)
+    if static_root:
+        shutil.rmtree(static_root, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,9 @@ register = template.Library()
 
 @register.filter(is_safe=True)
 def markdown(text):
-    """``{{ text|markdown }}``: Markdown rendered and sanitised."""
-    return render_markdown(text)
+    """``{{ text|markdown }}``: Markdown rendered and sanitised, its headings
+    one level below the page's own title."""
+    return render_markdown(text, shift_headings=1)
 
 
 @register.simple_tag

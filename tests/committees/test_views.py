@@ -117,7 +117,7 @@ def test_meeting_minutes_are_rendered_as_sanitised_markdown(client, working_grou
 
     html = _page(client, meeting.get_absolute_url())
 
-    assert "<h2>Decisions</h2>" in html
+    assert "<h3>Decisions</h3>" in html
     assert "<li>adopt the plan</li>" in html
     assert "<script>alert(1)" not in html
     assert "Ziming Zou" in html

@@ -56,3 +56,19 @@ def test_markdown_template_filter():
     html = template.render(Context({"text": "**bold** <script>x</script>"}))
     assert "<strong>bold</strong>" in html
     assert "<script>" not in html
+
+
+def test_headings_move_below_the_pages_title_in_templates():
+    from django.template import Context, Template
+
+    html = Template("{% load portal_tags %}{{ text|markdown }}").render(
+        Context({"text": "# Scope\n\n###### Deep\n\ntext"})
+    )
+    assert "<h2>Scope</h2>" in html and "<h1" not in html
+    assert "<h6>Deep</h6>" in html
+
+
+def test_render_markdown_keeps_heading_levels_by_default():
+    from portal.markdown import render_markdown
+
+    assert "<h1>Scope</h1>" in render_markdown("# Scope")

@@ -120,7 +120,7 @@ def test_member_sees_the_working_page_of_a_draft(client, lifecycle, world):
 
     html = page(client, world.member, draft_url(standard))
 
-    assert "<h1>Scope</h1>" in html  # the current body, rendered
+    assert "<h2>Scope</h2>" in html  # the current body, rendered
     assert "Second version text." in html
     assert "Tightened scope" in html
     assert "annex.md" in html
@@ -417,7 +417,7 @@ def test_public_page_shows_number_text_editions_and_history(client, lifecycle, w
     assert response.status_code == 200
     assert standard.number in html
     assert "How to evaluate medical LLMs." in html  # scope
-    assert "<h1>Scope</h1>" in html  # the edition's text, rendered
+    assert "<h2>Scope</h2>" in html  # the edition's text, rendered
     assert "Peking University" in html and "Critical Care Subfield" in html
     assert "in force" in html
     assert "Publish" in html  # history
@@ -431,7 +431,7 @@ def test_public_page_of_a_standard_under_renewal_says_so(client, lifecycle, worl
         reverse("standards:detail", kwargs={"pk": standard.pk})
     ).content.decode()
     assert "This standard is under renewal." in html
-    assert "<h1>Scope</h1>" in html
+    assert "<h2>Scope</h2>" in html
 
 
 def test_public_page_of_an_abolished_standard_shows_reason_and_replacement(

@@ -193,7 +193,7 @@ def test_hostile_markdown_is_rendered_harmless_on_every_page(client, lifecycle, 
         assert response.status_code == 200
         assert_harmless(response.content.decode())
     assert (
-        "<h1>Title</h1>"
+        "<h2>Title</h2>"
         in client.get(
             reverse("standards:draft", kwargs={"pk": standard.pk})
         ).content.decode()

@@ -9,16 +9,24 @@ from drf_spectacular.views import (
 
 from accounts import api as accounts_api
 from committees import api as committees_api
+from notifications import api as notifications_api
 from standards import api as standards_api
 from workplan import api as workplan_api
 
 from .api import not_found
+from .api_index import ApiIndex
 
 v1 = [
+    path("", ApiIndex.as_view(), name="index"),
     path("auth/tokens/", accounts_api.TokenList.as_view(), name="tokens"),
     path("auth/tokens/<int:pk>/", accounts_api.TokenDetail.as_view(), name="token"),
     path("fields/", committees_api.FieldList.as_view(), name="fields"),
     path("fields/<int:pk>/", committees_api.FieldDetail.as_view(), name="field"),
+    path(
+        "fields/<int:pk>/watch/",
+        notifications_api.FieldWatch.as_view(),
+        name="field-watch",
+    ),
     path(
         "organisations/",
         committees_api.OrganisationList.as_view(),
@@ -44,6 +52,11 @@ v1 = [
     path("standards/", standards_api.StandardList.as_view(), name="standards"),
     path(
         "standards/<int:pk>/", standards_api.StandardDetail.as_view(), name="standard"
+    ),
+    path(
+        "standards/<int:pk>/watch/",
+        notifications_api.StandardWatch.as_view(),
+        name="standard-watch",
     ),
     path(
         "standards/<int:pk>/editions/",
@@ -105,6 +118,27 @@ v1 = [
         standards_api.TransitionTake.as_view(),
         name="standard-transition",
     ),
+    path(
+        "notifications/",
+        notifications_api.NotificationList.as_view(),
+        name="notifications",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications_api.NotificationRead.as_view(),
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications_api.NotificationReadAll.as_view(),
+        name="notifications-read-all",
+    ),
+    path(
+        "notifications/preferences/",
+        notifications_api.Preferences.as_view(),
+        name="notification-preferences",
+    ),
+    path("watches/", notifications_api.WatchList.as_view(), name="watches"),
 ]
 
 app_name = "api"

@@ -10,6 +10,7 @@ editions and history.
 """
 
 from django.db.models import Max, Prefetch, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -70,6 +71,11 @@ def _working(request, pk) -> Standard:
     return standard
 
 
+def _absolute(serializer, url: str) -> str:
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
 def _person_name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
@@ -124,11 +130,13 @@ class EditionSerializer(serializers.ModelSerializer):
         ]
 
     def get_pdf_url(self, edition) -> str | None:
+        """Where to download the PDF (the portal's download page, which checks
+        visibility), once it is ready."""
         if edition.pdf_state != Edition.PdfState.READY or not edition.pdf:
             return None
-        url = edition.pdf.url
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        return _absolute(
+            self, reverse("standards_pdf:edition_pdf", kwargs={"pk": edition.pk})
+        )
 
 
 class EditionDetailSerializer(EditionSerializer):
@@ -283,6 +291,16 @@ class RecommendationSerializer(serializers.ModelSerializer):
 class AuditSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number", read_only=True)
     auditor = UserRefSerializer(read_only=True)
+    certificate_state = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "The certificate's PDF: `pending`, `ready` or `failed`; empty "
+            "unless the audit certified."
+        ),
+    )
+    certificate_url = serializers.SerializerMethodField(
+        help_text="The certificate's PDF (for a signed-in session), once ready."
+    )
 
     class Meta:
         model = Audit
@@ -293,8 +311,20 @@ class AuditSerializer(serializers.ModelSerializer):
             "findings",
             "outcome",
             "certificate_number",
+            "certificate_state",
+            "certificate_url",
+            "certificate_size",
+            "certificate_pages",
+            "certificate_sha256",
             "created",
         ]
+
+    def get_certificate_url(self, audit) -> str | None:
+        if audit.certificate_state != "ready" or not audit.certificate_pdf:
+            return None
+        return _absolute(
+            self, reverse("standards_pdf:certificate_pdf", kwargs={"pk": audit.pk})
+        )
 
 
 class HistoryEntrySerializer(serializers.ModelSerializer):

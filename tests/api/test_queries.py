@@ -17,6 +17,8 @@ LISTS = [
     "/api/v1/organisations/",
     "/api/v1/work-items/",
     "/api/v1/meetings/",
+    "/api/v1/notifications/",
+    "/api/v1/watches/",
 ]
 
 

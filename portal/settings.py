@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "workplan",
     "qms",
     "standards",
+    "catalogue",
     "notifications",
     "accounts",
 ]
@@ -244,6 +245,9 @@ STANDARD_NUMBER_PREFIX = os.environ.get("PORTAL_STANDARD_NUMBER_PREFIX", "LLMSWG
 REVIEW_PERIOD_DAYS = int(os.environ.get("PORTAL_REVIEW_PERIOD_DAYS", str(3 * 365)))
 MAX_ATTACHMENT_BYTES = int(os.environ.get("PORTAL_MAX_ATTACHMENT_BYTES", "20971520"))
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "LLM Standards Working Group")
+# Only `make bench` sets this: it adds the bare view the benchmark measures
+# as its ceiling (/bench/ceiling.json).
+PORTAL_BENCH = env_bool("PORTAL_BENCH")
 
 # Security: strict once debug is off (manage.py check --deploy is clean).
 if not DEBUG:

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("committees.urls")),
     path("", include("workplan.urls")),
     path("", include("qms.urls")),
+    # Before standards: the catalogue serves /standards/ itself.
+    path("", include("catalogue.urls")),
     path("", include("standards.urls")),
     path("", include("standards.pdf_urls")),
     path("notifications/", include("notifications.urls")),

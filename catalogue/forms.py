@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Field, Organisation
+from workplan.models import WorkItem
+
+STATUS_CHOICES = [
+    ("", _("Any state")),
+    ("published", _("Published")),
+    ("renewal", _("Under renewal")),
+    ("abolished", _("Abolished")),
+]
+SORT_CHOICES = [
+    ("", _("Best match / number")),
+    ("relevance", _("Relevance")),
+    ("number", _("Number")),
+    ("title", _("Title")),
+    ("date", _("Newest first")),
+]
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue's filters, read from the URL so a search can be shared.
+    A value that does not parse is reported and ignored, never an error page."""
+
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    field = forms.ModelChoiceField(
+        label=_("Field"),
+        queryset=Field.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any field"),
+    )
+    work_item = forms.ModelChoiceField(
+        label=_("Work item"),
+        queryset=WorkItem.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any work item"),
+    )
+    status = forms.ChoiceField(label=_("State"), choices=STATUS_CHOICES, required=False)
+    year = forms.IntegerField(
+        label=_("Published in"), min_value=1900, max_value=9999, required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any organisation"),
+    )
+    abolished = forms.BooleanField(label=_("Include abolished"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+
+    def filters(self) -> dict:
+        """The valid filters as ``catalogue_search`` arguments."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": data.get("q") or "",
+            "field": data.get("field"),
+            "work_item": data.get("work_item"),
+            "status": data.get("status") or "",
+            "year": data.get("year"),
+            "organisation": data.get("organisation"),
+            "include_abolished": bool(data.get("abolished")),
+            "sort": data.get("sort") or "",
+        }

@@ -1,0 +1,68 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PostgresGinIndex(GinIndex):
+    """A GIN index on PostgreSQL. SQLite has no GIN (nor ``tsvector``: the
+    vector columns stay empty there), so it gets a plain index instead."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+class SearchDocument(models.Model):
+    """What search knows of one public standard: its number, title, scope and
+    the text of its in-force edition, analysed by ``catalogue.analysis``.
+
+    On PostgreSQL the two vectors are what a search reads, through their GIN
+    indexes: ``english_vector`` (``to_tsvector('english', ...)``, weighted
+    A number and title, B scope, D body) and ``cjk_vector`` (the CJK bigrams
+    parsed with the ``simple`` configuration, A from the head, D from the
+    body); a search matches on them and ranks on the ``*_head_vector`` of the
+    number, title and scope. The ``head_*`` and ``body_*`` text columns hold
+    the analysed terms: the CJK bigrams on every backend (PostgreSQL builds
+    the CJK vectors from them), and the English stems only where there is no
+    ``tsvector`` (SQLite), which searches them with ``LIKE``.
+    """
+
+    standard = models.OneToOneField(
+        "standards.Standard",
+        verbose_name=_("standard"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+    )
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    scope = models.TextField(_("scope"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    edition = models.PositiveIntegerField(_("edition"), null=True)
+    published_on = models.DateField(_("publication date"), null=True, db_index=True)
+    head_cjk = models.TextField(blank=True)
+    body_cjk = models.TextField(blank=True)
+    head_stems = models.TextField(blank=True)
+    body_stems = models.TextField(blank=True)
+    english_vector = SearchVectorField(null=True, editable=False)
+    cjk_vector = SearchVectorField(null=True, editable=False)
+    # The same of the head alone (number, title, scope), small enough to be
+    # stored inline: ranking reads these, never the long vectors, so that it
+    # costs little however many standards match.
+    english_head_vector = SearchVectorField(null=True, editable=False)
+    cjk_head_vector = SearchVectorField(null=True, editable=False)
+    indexed = models.DateTimeField(_("indexed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        indexes = [
+            PostgresGinIndex(fields=["english_vector"], name="search_english_gin"),
+            PostgresGinIndex(fields=["cjk_vector"], name="search_cjk_gin"),
+        ]
+
+    def __str__(self):
+        return self.number or self.title

@@ -1,0 +1,335 @@
+"""Reads of the public catalogue: filters, search, snippets, feeds.
+
+``catalogue_search`` is one query for the page of results, plus one for their
+count and one for their snippets, however many standards there are.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Left, Lower, StrIndex, Substr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from committees.models import Field, Organisation
+from standards.models import Edition, HistoryEntry, Standard, Status
+from standards.selectors import DRAFT_CYCLE
+from workplan.models import WorkItem
+
+from . import analysis
+from .models import SearchDocument
+
+SORTS = ("relevance", "number", "title", "date")
+# The states the public sees: in force, in force while a new edition is
+# drafted, and abolished.
+PUBLIC_STATES = {
+    "published": Q(status=Status.PUBLISHED),
+    "renewal": Q(status__in=DRAFT_CYCLE),
+    "abolished": Q(status=Status.ABOLISHED),
+}
+# History the public may follow (expert comments and audit findings of
+# drafts stay with the working group).
+PUBLIC_ACTIONS = ("publish", "reaffirm", "start_renewal", "abolish")
+
+# ts_headline marks matches with these; they are turned into <mark> after the
+# text around them is escaped.
+START, STOP = "\u2983", "\u2984"
+SNIPPET_CHARS = 260
+HEADLINE_CHARS = 8000
+
+
+def uses_tsvector() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def catalogue_search(
+    *,
+    q: str = "",
+    field: Field | None = None,
+    work_item: WorkItem | None = None,
+    status: str = "",
+    year: int | None = None,
+    organisation: Organisation | None = None,
+    include_abolished: bool = False,
+    sort: str = "",
+) -> QuerySet[Standard]:
+    """Public standards matching every filter given, best first when searching.
+
+    A field includes its subfields. Abolished standards are left out unless
+    asked for (``include_abolished`` or ``status="abolished"``). Each standard
+    carries ``published_on`` and ``edition_number`` (its in-force edition) and,
+    when searching, ``rank``.
+    """
+    qs = (
+        Standard.objects.public()
+        .select_related("field__parent", "organisation", "work_item")
+        .annotate(
+            published_on=F("search_document__published_on"),
+            edition_number=F("search_document__edition"),
+        )
+    )
+    if field is not None:
+        qs = qs.filter(Q(field=field) | Q(field__parent=field))
+    if work_item is not None:
+        qs = qs.filter(work_item=work_item)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if year:
+        qs = qs.filter(search_document__published_on__year=year)
+    if status in PUBLIC_STATES:
+        qs = qs.filter(PUBLIC_STATES[status])
+    if not include_abolished and status != "abolished":
+        qs = qs.exclude(status=Status.ABOLISHED)
+
+    parsed = analysis.parse_query(q)
+    if parsed.text:
+        if parsed.is_empty:
+            # Only stop words or punctuation: nothing to look for.
+            return qs.none()
+        qs = _search_postgres(qs, parsed) if uses_tsvector() else _search(qs, parsed)
+    if sort not in SORTS:
+        sort = "relevance" if parsed.text else "number"
+    if sort == "relevance" and not parsed.text:
+        sort = "number"
+    return qs.order_by(*_ORDERINGS[sort])
+
+
+_ORDERINGS = {
+    "relevance": (F("rank").desc(), "number", "pk"),
+    "number": ("number", "pk"),
+    "title": (Lower("title"), "pk"),
+    "date": (F("published_on").desc(nulls_last=True), "number", "pk"),
+}
+
+
+def _search_postgres(qs, parsed: analysis.ParsedQuery):
+    """Match on the GIN-indexed vectors of the whole document; rank on the
+    small vectors of its head (number and title, then scope), so ranking
+    thousands of matches never reads their long texts. Matches in the text
+    alone tie, and come in order of number."""
+    rank = Value(0.0, output_field=FloatField())
+    if parsed.words:
+        query = english_query(parsed)
+        qs = qs.filter(search_document__english_vector=query)
+        rank = rank + SearchRank(F("search_document__english_head_vector"), query)
+    if parsed.cjk or parsed.cjk_prefix:
+        query = SearchQuery(parsed.cjk_tsquery(), config="simple", search_type="raw")
+        qs = qs.filter(search_document__cjk_vector=query)
+        rank = rank + SearchRank(F("search_document__cjk_head_vector"), query)
+    return qs.annotate(rank=rank)
+
+
+def english_query(parsed: analysis.ParsedQuery) -> SearchQuery:
+    # PostgreSQL stems the words itself; they were split and stop words
+    # dropped as on SQLite, so both sides look for the same stems.
+    return SearchQuery(" ".join(parsed.words), config="english", search_type="plain")
+
+
+def _search(qs, parsed: analysis.ParsedQuery):
+    """SQLite: every stem and CJK term must be among the document's terms.
+    A match in the number, title or scope weighs three times one in the text."""
+    rank = Value(0, output_field=IntegerField())
+    wanted = [("stems", f" {s} ") for s in parsed.stems]
+    wanted += [("cjk", f" {t} ") for t in parsed.cjk]
+    wanted += [("cjk", f" {c}") for c in parsed.cjk_prefix]
+    for column, needle in wanted:
+        in_head = Q(**{f"search_document__head_{column}__contains": needle})
+        in_body = Q(**{f"search_document__body_{column}__contains": needle})
+        qs = qs.filter(in_head | in_body)
+        rank = rank + Case(
+            When(in_head, then=Value(3)),
+            When(in_body, then=Value(1)),
+            default=Value(0),
+        )
+    return qs.annotate(rank=rank)
+
+
+# --- snippets -------------------------------------------------------------
+
+
+def attach_snippets(standards: list[Standard], q: str) -> None:
+    """Give each standard a ``snippet``: the text around the first match of
+    ``q`` with every match marked, or the start of its scope. One query."""
+    parsed = analysis.parse_query(q)
+    for standard in standards:
+        standard.snippet = _plain(standard.scope)
+    if parsed.is_empty or not standards:
+        return
+    annotations = {}
+    if parsed.words and uses_tsvector():
+        # ts_headline parses all it is given: the first pages are enough to
+        # find a passage, and keep its cost bounded on a 20-page text.
+        annotations["headline"] = SearchHeadline(
+            Left("body", HEADLINE_CHARS),
+            english_query(parsed),
+            config="english",
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=40,
+            min_words=20,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+    elif parsed.words:
+        # SQLite: the stems are found in Python, in the whole text.
+        annotations["text"] = F("body")
+    if parsed.cjk or parsed.cjk_prefix:
+        # The database cuts the window around the first CJK term, so long
+        # texts never leave it.
+        first = (parsed.cjk or parsed.cjk_prefix)[0]
+        annotations["at"] = StrIndex("body", Value(first))
+        annotations["window"] = Substr(
+            "body", Greatest(F("at") - SNIPPET_CHARS // 3, Value(1)), SNIPPET_CHARS
+        )
+    rows = (
+        SearchDocument.objects.filter(pk__in=[s.pk for s in standards])
+        .annotate(**annotations)
+        .values("pk", *annotations)
+    )
+    found = {}
+    for row in rows:
+        snippet = None
+        if row.get("headline"):
+            snippet = _from_headline(row["headline"], parsed)
+        if snippet is None and row.get("text"):
+            snippet = _snippet(row["text"], parsed)
+        if snippet is None and row.get("at"):
+            snippet = _snippet(row["window"], parsed)
+        found[row["pk"]] = snippet
+    for standard in standards:
+        snippet = found.get(standard.pk) or _snippet(standard.scope, parsed)
+        if snippet:
+            standard.snippet = snippet
+
+
+def _plain(text: str) -> SafeString:
+    return escape(Truncator(text).chars(SNIPPET_CHARS))
+
+
+def _cjk_pattern(parsed) -> re.Pattern | None:
+    terms = sorted(set(parsed.cjk) | set(parsed.cjk_prefix), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+def _spans(text: str, parsed) -> list[tuple[int, int]]:
+    spans = []
+    pattern = _cjk_pattern(parsed)
+    if pattern:
+        spans += [m.span() for m in pattern.finditer(text)]
+    if parsed.stems:
+        stems = set(parsed.stems)
+        for m in analysis.WORD.finditer(text):
+            word = m.group().lower()
+            if word not in analysis.STOP_WORDS and analysis.stem(word) in stems:
+                spans.append(m.span())
+    return sorted(spans)
+
+
+def _snippet(text: str, parsed) -> SafeString | None:
+    """The window of ``text`` around its first match, matches marked."""
+    pattern = _cjk_pattern(parsed)
+    first = None
+    if pattern and (m := pattern.search(text)):
+        first = m.start()
+    if parsed.stems:
+        stems = set(parsed.stems)
+        for m in analysis.WORD.finditer(text, 0, first or len(text)):
+            word = m.group().lower()
+            if word not in analysis.STOP_WORDS and analysis.stem(word) in stems:
+                first = m.start()
+                break
+    if first is None:
+        return None
+    start = max(0, first - SNIPPET_CHARS // 3)
+    if start:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    window = text[start:end]
+    html, at = [], 0
+    for s, e in _spans(window, parsed):
+        if s < at:
+            continue
+        html += [escape(window[at:s]), "<mark>", escape(window[s:e]), "</mark>"]
+        at = e
+    html.append(escape(window[at:]))
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + "".join(html).strip() + suffix)  # noqa: S308
+
+
+def _from_headline(text: str, parsed) -> SafeString | None:
+    """ts_headline's text, escaped, with its marks (and any CJK term) as
+    <mark>; None when it found nothing to mark (the match was in the head)."""
+    if START not in text:
+        return None
+    pattern = _cjk_pattern(parsed)
+    html = []
+    for i, part in enumerate(re.split(f"[{START}{STOP}]", text)):
+        part = escape(part)
+        if i % 2:
+            html.append(f"<mark>{part}</mark>")
+        elif pattern:
+            html.append(pattern.sub(lambda m: f"<mark>{m.group()}</mark>", part))
+        else:
+            html.append(part)
+    return mark_safe("".join(html).strip())  # noqa: S308
+
+
+# --- filter choices -------------------------------------------------------
+
+
+def catalogue_choices() -> dict:
+    """What the filters offer: fields (parents before their subfields), work
+    items, submitting organisations of public standards, publication years."""
+    fields = list(Field.objects.select_related("parent"))
+    parents = [f for f in fields if f.parent_id is None]
+    ordered = []
+    for parent in parents:
+        ordered.append(parent)
+        ordered += [f for f in fields if f.parent_id == parent.pk]
+    years = [
+        d.year
+        for d in SearchDocument.objects.dates("published_on", "year", order="DESC")
+    ]
+    return {
+        "fields": ordered,
+        "work_items": list(WorkItem.objects.order_by("order")),
+        "organisations": list(
+            Organisation.objects.filter(
+                pk__in=Standard.objects.public().values("organisation_id")
+            ).order_by("name")
+        ),
+        "years": years,
+    }
+
+
+# --- feeds ----------------------------------------------------------------
+
+
+def latest_editions(*, field: Field | None = None, limit: int = 50):
+    """The latest publications (each edition of a public standard)."""
+    qs = Edition.objects.filter(standard__has_edition=True).select_related("standard")
+    if field is not None:
+        qs = qs.filter(Q(standard__field=field) | Q(standard__field__parent=field))
+    return list(qs.order_by("-published_on", "-pk")[:limit])
+
+
+def public_history(standard: Standard, *, limit: int = 50) -> list[HistoryEntry]:
+    return list(
+        HistoryEntry.objects.filter(standard=standard, action__in=PUBLIC_ACTIONS)
+        .select_related("standard")
+        .order_by("-created", "-pk")[:limit]
+    )

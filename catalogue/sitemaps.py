@@ -1,0 +1,53 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import NoReverseMatch, reverse
+
+from standards.models import Standard
+
+from .links import standard_url
+
+STATIC_PAGES = [
+    "home",
+    "catalogue:search",
+    "committees:committees",
+    "committees:members",
+    "workplan:index",
+    "committees:procedures",
+    "qms:index",
+    "committees:meetings",
+]
+
+
+class StaticPagesSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        names = []
+        for name in STATIC_PAGES:
+            try:
+                reverse(name)
+            except NoReverseMatch:
+                continue
+            names.append(name)
+        return names
+
+    def location(self, item):
+        return reverse(item)
+
+
+class StandardsSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+    limit = 10_000
+
+    def items(self):
+        return Standard.objects.public().only("pk", "status", "updated").order_by("pk")
+
+    def location(self, item):
+        return standard_url(item.pk)
+
+    def lastmod(self, item):
+        return item.updated
+
+
+SITEMAPS = {"pages": StaticPagesSitemap, "standards": StandardsSitemap}

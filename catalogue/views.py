@@ -1,0 +1,115 @@
+import csv
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from .forms import CatalogueForm
+from .links import standard_url
+from .selectors import attach_snippets, catalogue_choices, catalogue_search
+
+PER_PAGE = 20
+CSV_COLUMNS = [
+    "number",
+    "title",
+    "state",
+    "field",
+    "work item",
+    "organisation",
+    "edition",
+    "published on",
+    "url",
+]
+
+
+def _public_state(standard) -> str:
+    if standard.status == "abolished":
+        return "abolished"
+    return "published" if standard.status == "published" else "renewal"
+
+
+@require_GET
+def search(request):
+    form = CatalogueForm(request.GET)
+    filters = form.filters()
+    paginator = Paginator(catalogue_search(**filters), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    standards = list(page.object_list)
+    attach_snippets(standards, filters["q"])
+    for standard in standards:
+        standard.url = standard_url(standard.pk)
+        standard.public_state = _public_state(standard)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "catalogue/search.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "standards": standards,
+            "query_string": params.urlencode(),
+            "choices": catalogue_choices(),
+            "searching": bool(filters["q"]),
+        },
+    )
+
+
+@require_GET
+def export_csv(request):
+    """The current result list (every page of it) as CSV."""
+    filters = CatalogueForm(request.GET).filters()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="standards.csv"'
+    # A byte-order mark, so that spreadsheet programs read the Chinese right.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    base = request.build_absolute_uri("/").rstrip("/")
+    for s in catalogue_search(**filters).iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                s.number or "",
+                s.title,
+                _public_state(s),
+                s.field.name,
+                s.work_item.title if s.work_item else "",
+                s.organisation.name,
+                s.edition_number or "",
+                s.published_on.isoformat() if s.published_on else "",
+                base + standard_url(s.pk),
+            ]
+        )
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        *(
+            f"Disallow: {path}"
+            for path in (
+                "/admin/",
+                "/accounts/",
+                "/api/",
+                "/drafts/",
+                "/review/",
+                "/dashboard/",
+                "/standards/export.csv",
+            )
+        ),
+        f"Sitemap: {request.build_absolute_uri(reverse('catalogue:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def bench_ceiling(request):
+    """Only with PORTAL_BENCH=1: the fastest a response of this stack can be,
+    as the benchmark's ceiling."""
+    return JsonResponse({"ok": True, "portal": settings.PORTAL_NAME, "n": 1})

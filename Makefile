@@ -77,3 +77,8 @@ beat: install
 clean:
 	rm -rf .pytest_cache .ruff_cache test-results
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Load test at 10,000 standards on PostgreSQL (see bench/run.py); never part of `make test`.
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py

@@ -1,0 +1,407 @@
+"""`make bench`: generate the data set on PostgreSQL, serve the portal with
+gunicorn (2 workers, debug off) on loopback and measure it with wrk.
+
+Environment (all optional):
+  BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/portal_bench
+                      (dropped and created again unless BENCH_REUSE=1 and it
+                      already holds the data set)
+  BENCH_DURATION      seconds of load per address (default 10)
+  BENCH_CONNECTIONS   wrk connections (default 4), BENCH_THREADS (default 2)
+  BENCH_PORT          default 8765
+
+Writes bench/results.json and prints a table.
+"""
+
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DB_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
+)
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-pass-2024")
+DEPUTY = os.environ.get("BENCH_DEPUTY", "bench-deputy")
+
+TARGETS_MS = {"page": 100, "api": 50}
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def django_env(**extra) -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PORTAL_", "REDIS_URL"))
+    }
+    env.update(
+        DATABASE_URL=DB_URL,
+        DJANGO_DEBUG="1",
+        PORTAL_DATA_DIR=str(ROOT / "var" / "bench"),
+        STATIC_ROOT=str(ROOT / "var" / "bench" / "static"),
+    )
+    env.update(extra)
+    return env
+
+
+def manage(*args, **env) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(**env),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    log("installing wrk (apt-get install -y wrk)")
+    subprocess.run(["apt-get", "update", "-qq"], check=False)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    path = shutil.which("wrk")
+    if not path:
+        raise SystemExit("wrk is not available")
+    return path
+
+
+def psql_admin(sql: str) -> None:
+    parsed = urllib.parse.urlparse(DB_URL)
+    admin = parsed._replace(path="/postgres").geturl()
+    subprocess.run(["psql", admin, "-qc", sql], check=True)
+
+
+def database_has_data() -> bool:
+    try:
+        out = subprocess.run(
+            ["psql", DB_URL, "-Atc", "SELECT count(*) FROM standards_standard"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except subprocess.CalledProcessError:
+        return False
+    return int(out.strip() or 0) >= 10_000
+
+
+def prepare() -> dict:
+    name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
+    if os.environ.get("BENCH_REUSE") == "1" and database_has_data():
+        log(f"reusing the data set in {name}")
+        return {"reused": True}
+    log(f"creating database {name}")
+    psql_admin(f'DROP DATABASE IF EXISTS "{name}"')
+    psql_admin(f'CREATE DATABASE "{name}"')
+    log("migrate, load_working_group")
+    manage("migrate", "--noinput", "-v0")
+    manage("load_working_group")
+    log("generating the data set")
+    started = time.monotonic()
+    out = subprocess.run(
+        [PY, "bench/generate.py"],
+        cwd=ROOT,
+        env=django_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    generated = json.loads(out)
+    generated["wall_seconds"] = round(time.monotonic() - started, 1)
+    log(f"generated in {generated['wall_seconds']} s: {generated}")
+    return generated
+
+
+def serve():
+    log("collectstatic")
+    env = django_env(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on loopback: no HTTPS redirect, cookies without Secure.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_HSTS_SECONDS="0",
+        PORTAL_BENCH="1",
+        # The API's per-client throttle would answer 429 to a load generator.
+        PORTAL_API_THROTTLE_ANON="100000000/minute",
+        PORTAL_API_THROTTLE_USER="100000000/minute",
+        LOG_LEVEL="WARNING",
+    )
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    log(f"gunicorn, 2 workers, on {BASE}")
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "portal.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(BASE + "/healthz", timeout=10)
+            return process
+        except OSError:  # refused, reset or timed out while workers boot
+            time.sleep(0.5)
+    stop(process)
+    raise SystemExit("gunicorn did not start")
+
+
+def stop(process) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def login() -> str:
+    """Sign in as the deputy leader like a browser; the session cookie."""
+    opener = urllib.request.build_opener(NoRedirect)
+    response = opener.open(BASE + "/accounts/login/", timeout=10)
+    cookies = _cookies(response.headers)
+    page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": DEPUTY, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(
+        BASE + "/accounts/login/",
+        data=data,
+        headers={
+            "Cookie": f"csrftoken={cookies['csrftoken']}",
+            "Referer": BASE + "/accounts/login/",
+        },
+    )
+    try:
+        opener.open(request, timeout=10)
+    except urllib.error.HTTPError as exc:  # the redirect after signing in
+        session = _cookies(exc.headers).get("sessionid")
+        if exc.code == 302 and session:
+            return session
+        raise
+    raise SystemExit("signing in as the deputy leader failed")
+
+
+def _cookies(headers) -> dict:
+    found = {}
+    for header in headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        found[name.strip()] = rest.split(";")[0]
+    return found
+
+
+def sample_ids() -> dict:
+    query = (
+        "SELECT (SELECT standard_id FROM standards_edition e "
+        " JOIN standards_standard s ON s.id = e.standard_id "
+        " WHERE s.status = 'published' GROUP BY standard_id "
+        " ORDER BY count(*) DESC, standard_id LIMIT 1),"
+        "(SELECT slug FROM committees_field WHERE parent_id IS NULL "
+        ' ORDER BY "order", id LIMIT 1)'
+    )
+    out = subprocess.run(
+        ["psql", DB_URL, "-Atc", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    standard_id, field = out.split("|")
+    return {"standard": int(standard_id), "field": field}
+
+
+def addresses(ids: dict, session: str) -> list[dict]:
+    cookie = {"Cookie": f"sessionid={session}"}
+    q_en = urllib.parse.quote("evaluation robustness")
+    q_zh = urllib.parse.quote("评测")
+    return [
+        {"name": "home", "path": "/", "kind": "page"},
+        {
+            "name": "catalogue (filtered)",
+            "path": f"/standards/?field={ids['field']}&status=published&sort=date",
+            "kind": "page",
+        },
+        {"name": "search (English)", "path": f"/standards/?q={q_en}", "kind": "page"},
+        {"name": "search (Chinese)", "path": f"/standards/?q={q_zh}", "kind": "page"},
+        {
+            "name": "standard page",
+            "path": f"/standards/{ids['standard']}/",
+            "kind": "page",
+        },
+        {
+            "name": "review queue (deputy)",
+            "path": "/review/",
+            "kind": "page",
+            "headers": cookie,
+        },
+        {"name": "API list", "path": "/api/v1/standards/", "kind": "api"},
+        {
+            "name": "API detail",
+            "path": f"/api/v1/standards/{ids['standard']}/",
+            "kind": "api",
+        },
+        {
+            "name": "bare view (ceiling)",
+            "path": "/bench/ceiling.json",
+            "kind": "ceiling",
+        },
+    ]
+
+
+def probe(address: dict) -> int:
+    request = urllib.request.Request(
+        BASE + address["path"], headers=address.get("headers", {})
+    )
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        return opener.open(request, timeout=30).status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def measure(wrk: str, address: dict) -> dict:
+    status = probe(address)
+    row = {"name": address["name"], "path": address["path"], "status": status}
+    if status != 200:
+        row["skipped"] = f"HTTP {status}"
+        return row
+    command = [
+        wrk,
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+    ]
+    for name, value in address.get("headers", {}).items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(BASE + address["path"])
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures = json.loads(out.split("BENCH_JSON", 1)[1].strip().splitlines()[0])
+    row.update(figures)
+    return row
+
+
+def verdicts(rows: list[dict]) -> None:
+    ceiling = next((r for r in rows if r["name"].startswith("bare")), {})
+    for row in rows:
+        if "p95_ms" not in row:
+            continue
+        kind = next(a for a in ADDRESS_KINDS if a[0] == row["name"])[1]
+        if kind == "ceiling":
+            continue
+        target = TARGETS_MS[kind]
+        row["target_p95_ms"] = target
+        row["p95_met"] = row["p95_ms"] <= target
+        if row["name"] == "API list" and ceiling.get("rps"):
+            row["share_of_ceiling_rps"] = round(row["rps"] / ceiling["rps"], 2)
+
+
+ADDRESS_KINDS: list[tuple[str, str]] = []
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        f"{'address':<24} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'req/s':>8}  target",
+        "-" * 72,
+    ]
+    for row in rows:
+        if "p95_ms" not in row:
+            lines.append(f"{row['name']:<24} {row['status']:>6}  skipped")
+            continue
+        target = ""
+        if "target_p95_ms" in row:
+            ok = "met" if row["p95_met"] else "MISSED"
+            target = f"p95 <= {row['target_p95_ms']} ms {ok}"
+        if "share_of_ceiling_rps" in row:
+            target += f"; {row['share_of_ceiling_rps']:.0%} of ceiling req/s"
+        lines.append(
+            f"{row['name']:<24} {row['status']:>6} {row['p50_ms']:>8.1f} "
+            f"{row['p95_ms']:>8.1f} {row['rps']:>8.1f}  {target}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    wrk = ensure_wrk()
+    generated = prepare()
+    ids = sample_ids()
+    server = serve()
+    try:
+        session = login()
+        rows = []
+        for address in addresses(ids, session):
+            ADDRESS_KINDS.append((address["name"], address["kind"]))
+            log(f"measuring {address['name']} ({address['path']})")
+            rows.append(measure(wrk, address))
+    finally:
+        stop(server)
+    verdicts(rows)
+    results = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "load": {
+            "tool": "wrk",
+            "duration_s": DURATION,
+            "connections": CONNECTIONS,
+            "threads": THREADS,
+            "gunicorn_workers": 2,
+        },
+        "data": generated,
+        "results": rows,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(table(rows))
+    if generated.get("seconds"):
+        total = generated["seconds"]["total"]
+        print(f"\ndata generation: {total} s (target < 120 s)")
+    print(f"results: {ROOT / 'bench' / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

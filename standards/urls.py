@@ -1,5 +1,7 @@
 from django.urls import path
 
+from catalogue import views as catalogue_views
+
 from . import views
 
 app_name = "standards"
@@ -37,6 +39,7 @@ urlpatterns = [
     ),
     path("review/", views.review, name="review"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("standards/", views.catalogue, name="catalogue"),
+    # The full-text catalogue of the catalogue app serves the public list.
+    path("standards/", catalogue_views.search, name="catalogue"),
     path("standards/<int:pk>/", views.detail, name="detail"),
 ]

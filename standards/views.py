@@ -11,8 +11,6 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,8 +34,6 @@ from .forms import (
     VersionForm,
 )
 from .models import Attachment, Comment, Standard, Status
-
-CATALOGUE_PAGE_SIZE = 25
 
 
 def _or_404(function, **kwargs):
@@ -608,22 +604,6 @@ def dashboard(request):
 
 
 # --- the public catalogue -----------------------------------------------------
-
-
-def catalogue(request):
-    include_abolished = request.GET.get("abolished") == "1"
-    query = request.GET.get("q", "").strip()[:200]
-    standards = selectors.catalogue(include_abolished=include_abolished)
-    if query:
-        standards = standards.filter(
-            Q(number__icontains=query) | Q(title__icontains=query)
-        )
-    page = Paginator(standards, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "standards/catalogue.html",
-        {"page": page, "query": query, "include_abolished": include_abolished},
-    )
 
 
 def detail(request, pk):

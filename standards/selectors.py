@@ -379,13 +379,6 @@ def public_standard_detail(*, standard_id) -> Standard:
     return standard
 
 
-def catalogue(*, include_abolished: bool = False) -> QuerySet[Standard]:
-    qs = Standard.objects.public().select_related("field", "organisation", "work_item")
-    if not include_abolished:
-        qs = qs.exclude(status=Status.ABOLISHED)
-    return qs.order_by("number")
-
-
 @dataclass
 class Pipeline:
     by_state: dict[str, int]

@@ -17,21 +17,28 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool = False) -> bool:
+def env(name: str, default=None):
+    """The variable's value; unset and empty both mean the default, so an
+    empty line in an env file never turns a path into the current folder."""
     value = os.environ.get(name)
+    return default if value is None or value.strip() == "" else value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item]
+    return [item.strip() for item in env(name, default).split(",") if item]
 
 
 TESTING = "pytest" in sys.modules or env_bool("DJANGO_TESTING")
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-embedded-default-key-for-development-only"  # noqa: S105
@@ -103,11 +110,11 @@ TEMPLATES = [
     },
 ]
 
-DATA_DIR = Path(os.environ.get("PORTAL_DATA_DIR", BASE_DIR / "var"))
+DATA_DIR = Path(env("PORTAL_DATA_DIR", BASE_DIR / "var"))
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'portal.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'portal.sqlite3'}",
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -118,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -146,15 +153,15 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -171,19 +178,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
 
 # E-mail: console unless a host is configured.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@llmswg.example.org")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@llmswg.example.org")
 
 # Celery: eager without a broker, so the embedded run needs nothing else.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -203,11 +210,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "notifications.tasks.notifications_sweep_task",
-        "schedule": float(os.environ.get("PORTAL_SWEEP_SECONDS", "30")),
+        "schedule": float(env("PORTAL_SWEEP_SECONDS", "30")),
     },
     "pdf-sweep": {
         "task": "standards.tasks.pdf_sweep_task",
-        "schedule": float(os.environ.get("PORTAL_SWEEP_SECONDS", "30")),
+        "schedule": float(env("PORTAL_SWEEP_SECONDS", "30")),
     },
     "review-reminders": {
         "task": "notifications.tasks.review_reminders_task",
@@ -217,20 +224,20 @@ CELERY_BEAT_SCHEDULE = {
 
 # Notifications: the sweep sends rows still unsent this many seconds after
 # they were written; a failing mail is tried this many times in all.
-NOTIFICATIONS_SWEEP_DELAY = int(os.environ.get("PORTAL_NOTIFICATIONS_DELAY", "20"))
+NOTIFICATIONS_SWEEP_DELAY = int(env("PORTAL_NOTIFICATIONS_DELAY", "20"))
 NOTIFICATIONS_MAX_ATTEMPTS = 5
 # Links in e-mails are made absolute with this.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000")
-EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://localhost:8000")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 
 # PDFs of editions and certificates (rendered by the worker, WeasyPrint).
-PDF_SOFT_TIME_LIMIT = int(os.environ.get("PORTAL_PDF_SOFT_TIME_LIMIT", "60"))
+PDF_SOFT_TIME_LIMIT = int(env("PORTAL_PDF_SOFT_TIME_LIMIT", "60"))
 PDF_TIME_LIMIT = PDF_SOFT_TIME_LIMIT + 30
-PDF_MAX_PAGES = int(os.environ.get("PORTAL_PDF_MAX_PAGES", "500"))
-PDF_MAX_BYTES = int(os.environ.get("PORTAL_PDF_MAX_BYTES", str(50 * 1024 * 1024)))
+PDF_MAX_PAGES = int(env("PORTAL_PDF_MAX_PAGES", "500"))
+PDF_MAX_BYTES = int(env("PORTAL_PDF_MAX_BYTES", str(50 * 1024 * 1024)))
 # Only the fault tests set this: seconds a render waits before starting, so
 # that a worker can be killed in the middle of one.
-PDF_TEST_DELAY = float(os.environ.get("PORTAL_PDF_TEST_DELAY", "0"))
+PDF_TEST_DELAY = float(env("PORTAL_PDF_TEST_DELAY", "0"))
 CELERY_TASK_ANNOTATIONS = {
     name: {"soft_time_limit": PDF_SOFT_TIME_LIMIT, "time_limit": PDF_TIME_LIMIT}
     for name in (
@@ -240,11 +247,11 @@ CELERY_TASK_ANNOTATIONS = {
 }
 
 # Rules of procedure.
-MIN_EXPERT_REVIEWS = int(os.environ.get("PORTAL_MIN_EXPERT_REVIEWS", "2"))
-STANDARD_NUMBER_PREFIX = os.environ.get("PORTAL_STANDARD_NUMBER_PREFIX", "LLMSWG")
-REVIEW_PERIOD_DAYS = int(os.environ.get("PORTAL_REVIEW_PERIOD_DAYS", str(3 * 365)))
-MAX_ATTACHMENT_BYTES = int(os.environ.get("PORTAL_MAX_ATTACHMENT_BYTES", "20971520"))
-PORTAL_NAME = os.environ.get("PORTAL_NAME", "LLM Standards Working Group")
+MIN_EXPERT_REVIEWS = int(env("PORTAL_MIN_EXPERT_REVIEWS", "2"))
+STANDARD_NUMBER_PREFIX = env("PORTAL_STANDARD_NUMBER_PREFIX", "LLMSWG")
+REVIEW_PERIOD_DAYS = int(env("PORTAL_REVIEW_PERIOD_DAYS", str(3 * 365)))
+MAX_ATTACHMENT_BYTES = int(env("PORTAL_MAX_ATTACHMENT_BYTES", "20971520"))
+PORTAL_NAME = env("PORTAL_NAME", "LLM Standards Working Group")
 # Only `make bench` sets this: it adds the bare view the benchmark measures
 # as its ceiling (/bench/ceiling.json).
 PORTAL_BENCH = env_bool("PORTAL_BENCH")
@@ -254,7 +261,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not TESTING)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not TESTING)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -265,10 +272,10 @@ X_FRAME_OPTIONS = "DENY"
 # REST API (/api/v1/). Throttle rates come from the environment; the tests
 # raise them so that no test is throttled by accident (tests of throttling
 # lower them on purpose).
-API_THROTTLE_ANON = os.environ.get("PORTAL_API_THROTTLE_ANON", "120/minute")
-API_THROTTLE_USER = os.environ.get("PORTAL_API_THROTTLE_USER", "600/minute")
+API_THROTTLE_ANON = env("PORTAL_API_THROTTLE_ANON", "120/minute")
+API_THROTTLE_USER = env("PORTAL_API_THROTTLE_USER", "600/minute")
 # Creating a token checks a password: slower, against guessing.
-API_THROTTLE_AUTH = os.environ.get("PORTAL_API_THROTTLE_AUTH", "10/minute")
+API_THROTTLE_AUTH = env("PORTAL_API_THROTTLE_AUTH", "10/minute")
 if TESTING:
     API_THROTTLE_ANON = API_THROTTLE_USER = API_THROTTLE_AUTH = "100000/minute"
 REST_FRAMEWORK = {
@@ -335,7 +342,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint logs every step of a render at INFO.

@@ -122,3 +122,12 @@ def test_database_and_redis_urls_switch_to_the_real_stack(tmp_path):
 def test_tests_serve_static_files_without_a_manifest():
     backend = settings.STORAGES["staticfiles"]["BACKEND"]
     assert backend == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_empty_variables_mean_the_default(tmp_path):
+    shown = show_settings(
+        tmp_path, DJANGO_DEBUG="1", EMAIL_BACKEND="", REDIS_URL="", DATABASE_URL=" "
+    )
+    assert shown["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert shown["eager"] is True

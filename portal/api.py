@@ -12,6 +12,7 @@ status here and nowhere else.
 
 import hashlib
 import logging
+from functools import partial
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -20,6 +21,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -125,9 +127,27 @@ def not_found(request, *args, **kwargs):
     )
 
 
+class CountedPaginator(DjangoPaginator):
+    """A paginator given its count by the view, which read it together with
+    other figures in one query."""
+
+    def __init__(self, object_list, per_page, *, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property's slot
+
+
 class Pagination(pagination.PageNumberPagination):
+    """Page numbers; a view may set ``known_count`` (the number of objects
+    of the filtered list) to spare the paginator its ``COUNT(*)``."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        count = getattr(view, "known_count", None)
+        self.django_paginator_class = partial(CountedPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
 
 
 class ConditionalGetMixin:

@@ -9,7 +9,7 @@ auditors, the leader), even once the standard is published; the public reads
 editions and history.
 """
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -185,7 +185,12 @@ class StandardSerializer(serializers.ModelSerializer):
         current = current or (editions[0] if editions else None)
         if current is None:
             return None
-        return EditionSerializer(current, context=self.context).data
+        # One serializer for every row of a list: building a ModelSerializer's
+        # fields costs far more than rendering an edition with them.
+        output = getattr(self, "_edition_output", None)
+        if output is None:
+            output = self._edition_output = EditionSerializer(context=self.context)
+        return output.to_representation(current)
 
 
 class TurnSerializer(serializers.Serializer):
@@ -528,10 +533,15 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
     def get_queryset(self):
         return _standards_for(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        # The count for the pages and the date for Last-Modified in one query.
+        figures = queryset.aggregate(count=Count("pk"), last=Max("updated"))
+        self.known_count = figures["count"]
+        self._last_modified = figures["last"]
+        return super().paginate_queryset(queryset)
+
     def get_last_modified(self, request):
-        return self.filter_queryset(self.get_queryset()).aggregate(m=Max("updated"))[
-            "m"
-        ]
+        return getattr(self, "_last_modified", None)
 
     def post(self, request):
         data = _validated(StandardCreateInput, request)

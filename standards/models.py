@@ -106,7 +106,11 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         ordering = ["-updated"]
         verbose_name = _("standard")
         verbose_name_plural = _("standards")
-        indexes = [models.Index(fields=["field", "status"])]
+        indexes = [
+            models.Index(fields=["field", "status"]),
+            # The API's default order (newest change first), walked backwards.
+            models.Index(fields=["updated", "id"], name="standard_updated_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}" if self.number else self.title
@@ -555,6 +559,10 @@ class Edition(models.Model):
         ordering = ["standard", "-edition"]
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
+        # The latest publications (home page, feeds, the API), newest first.
+        indexes = [
+            models.Index(fields=["published_on", "id"], name="edition_published_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["standard", "edition"], name="edition_unique"

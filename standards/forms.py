@@ -216,3 +216,26 @@ class DiffForm(Form):
         choices = [(n, _("Version %(number)d") % {"number": n}) for n in numbers]
         self.fields["a"].choices = choices
         self.fields["b"].choices = choices
+
+
+class EditionDiffForm(Form):
+    """Two editions of a published standard to compare."""
+
+    a = forms.TypedChoiceField(label=_("From edition"), coerce=int, choices=())
+    b = forms.TypedChoiceField(label=_("To edition"), coerce=int, choices=())
+
+    def __init__(self, *args, editions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (
+                e.edition,
+                _("Edition %(edition)d (%(number)s)")
+                % {"edition": e.edition, "number": e.number},
+            )
+            for e in editions
+        ]
+        for name in ("a", "b"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "This standard has no such edition."
+            )

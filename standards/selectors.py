@@ -427,3 +427,23 @@ def pipeline(*, user, limit: int = 10) -> Pipeline:
         waiting_longest=waiting,
         review_due=due,
     )
+
+
+def public_standard_editions(*, standard_id, with_text: bool = False) -> Standard:
+    """A published or abolished standard with its editions, newest first
+    (``edition_list``), and the one in force (``in_force``), in two queries.
+
+    ``with_text`` also loads each edition's text (for a diff); without it
+    the bodies stay in the database (for a citation)."""
+    try:
+        standard = Standard.objects.public().get(pk=standard_id)
+    except (Standard.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such standard."), code="not_found") from None
+    editions = Edition.objects.filter(standard=standard).order_by("-edition")
+    if with_text:
+        editions = editions.select_related("version")
+    standard.edition_list = list(editions)
+    standard.in_force = next(
+        (e for e in standard.edition_list if e.in_force), None
+    ) or (standard.edition_list[0] if standard.edition_list else None)
+    return standard

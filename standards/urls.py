@@ -42,4 +42,6 @@ urlpatterns = [
     # The full-text catalogue of the catalogue app serves the public list.
     path("standards/", catalogue_views.search, name="catalogue"),
     path("standards/<int:pk>/", views.detail, name="detail"),
+    path("standards/<int:pk>/diff/", views.edition_diff, name="edition_diff"),
+    path("standards/<int:pk>/cite.bib", views.cite_bibtex, name="cite_bibtex"),
 ]

@@ -11,17 +11,20 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees.selectors import user_roles
 from portal.errors import ApplicationError, Conflict, Forbidden
+from portal.markdown import render_markdown_with_toc
 
 from . import permissions, selectors, services
+from .citation import citation_for
 from .diff import version_diff
 from .forms import (
     AnswerForm,
@@ -29,6 +32,7 @@ from .forms import (
     CommentForm,
     DiffForm,
     DraftForm,
+    EditionDiffForm,
     RecommendForm,
     TransitionForm,
     VersionForm,
@@ -606,17 +610,108 @@ def dashboard(request):
 # --- the public catalogue -----------------------------------------------------
 
 
+def _public_url(request, standard) -> str:
+    return request.build_absolute_uri(
+        reverse("standards:detail", kwargs={"pk": standard.pk})
+    )
+
+
+def _page_description(standard) -> str:
+    """The scope on one line, cut at 200 characters, for search engines and
+    link previews."""
+    scope = " ".join((standard.scope or "").split())
+    if scope:
+        return Truncator(scope).chars(200)
+    return _("%(title)s: a standard of the %(group)s.") % {
+        "title": f"{standard.number} {standard.title}".strip(),
+        "group": settings.PORTAL_NAME,
+    }
+
+
 def detail(request, pk):
     standard = _or_404(selectors.public_standard_detail, standard_id=pk)
     # The public page shows the lifecycle steps; the expert feedback of a
     # draft cycle stays on the working page.
     history = [entry for entry in standard.history_list if entry.to_state]
+    body, toc = (
+        render_markdown_with_toc(standard.in_force.version.body)
+        if standard.in_force
+        else ("", [])
+    )
+    url = _public_url(request, standard)
+    editions = standard.edition_list
+    diff_form = None
+    if len(editions) >= 2:
+        diff_form = EditionDiffForm(
+            initial={"a": editions[1].edition, "b": editions[0].edition},
+            editions=list(reversed(editions)),
+            auto_id="diff_%s",
+        )
     return render(
         request,
         "standards/detail.html",
         {
             "standard": standard,
             "history": history,
+            "body": body,
+            "toc": toc,
+            "page_url": url,
+            "page_description": _page_description(standard),
+            "citation": citation_for(standard, url),
+            "diff_form": diff_form,
             "can_work_on": request.user.is_authenticated and standard.under_renewal,
         },
     )
+
+
+def edition_diff(request, pk):
+    """The changes between two editions of a public standard (by default the
+    last two). An edition the standard does not have is refused on the form,
+    with a 400, never a server error."""
+    standard = _or_404(
+        selectors.public_standard_editions, standard_id=pk, with_text=True
+    )
+    by_number = {e.edition: e for e in standard.edition_list}
+    oldest_first = sorted(standard.edition_list, key=lambda e: e.edition)
+    status = 200
+    if "a" in request.GET or "b" in request.GET:
+        form = EditionDiffForm(request.GET, editions=oldest_first)
+    elif len(oldest_first) >= 2:
+        form = EditionDiffForm(
+            {"a": oldest_first[-2].edition, "b": oldest_first[-1].edition},
+            editions=oldest_first,
+        )
+    else:
+        form = EditionDiffForm(editions=oldest_first)
+    old = new = result = None
+    if form.is_bound:
+        if form.is_valid():
+            old = by_number[form.cleaned_data["a"]]
+            new = by_number[form.cleaned_data["b"]]
+            result = version_diff(old.version.body, new.version.body)
+        else:
+            status = 400
+    return render(
+        request,
+        "standards/edition_diff.html",
+        {
+            "standard": standard,
+            "form": form,
+            "old": old,
+            "new": new,
+            "diff": result,
+            "edition_count": len(oldest_first),
+        },
+        status=status,
+    )
+
+
+def cite_bibtex(request, pk):
+    """The BibTeX entry of a public standard, as a file to download."""
+    standard = _or_404(selectors.public_standard_editions, standard_id=pk)
+    citation = citation_for(standard, _public_url(request, standard))
+    response = HttpResponse(
+        citation.bibtex(), content_type="text/x-bibtex; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{citation.key}.bib"'
+    return response

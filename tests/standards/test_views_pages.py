@@ -405,7 +405,7 @@ def test_public_page_shows_number_text_editions_and_history(client, lifecycle, w
     assert response.status_code == 200
     assert standard.number in html
     assert "How to evaluate medical LLMs." in html  # scope
-    assert "<h2>Scope</h2>" in html  # the edition's text, rendered
+    assert '<h2 id="sec-scope">Scope</h2>' in html  # the edition's text, rendered
     assert "Peking University" in html and "Critical Care Subfield" in html
     assert "in force" in html
     assert "Publish" in html  # history
@@ -419,7 +419,7 @@ def test_public_page_of_a_standard_under_renewal_says_so(client, lifecycle, worl
         reverse("standards:detail", kwargs={"pk": standard.pk})
     ).content.decode()
     assert "This standard is under renewal." in html
-    assert "<h2>Scope</h2>" in html
+    assert '<h2 id="sec-scope">Scope</h2>' in html
 
 
 def test_public_page_of_an_abolished_standard_shows_reason_and_replacement(

@@ -1,0 +1,94 @@
+"""Progress bars of the work plan: each work item's standards by state, as a
+stacked bar with its share published, without extra queries."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from committees.models import Field
+from standards.models import Standard
+from tests.factories import StandardFactory
+from workplan.models import WorkItem
+from workplan.views import progress_of
+
+
+def test_progress_of_counts_by_state():
+    progress = progress_of(
+        [("draft", "Draft", 1), ("audit", "Audit", 1), ("published", "Published", 2)]
+    )
+    assert progress.total == 4
+    assert progress.published == 2
+    assert progress.percent == 50
+    assert [(s.status, s.count, s.x, s.width) for s in progress.segments] == [
+        ("draft", 1, 0.0, 25.0),
+        ("audit", 1, 25.0, 25.0),
+        ("published", 2, 50.0, 50.0),
+    ]
+
+
+def test_progress_of_nothing_is_empty():
+    progress = progress_of([])
+    assert (progress.total, progress.published, progress.percent) == (0, 0, 0)
+    assert progress.segments == []
+
+
+def test_progress_of_thirds_rounds_the_percent():
+    progress = progress_of([("draft", "Draft", 2), ("published", "Published", 1)])
+    assert progress.percent == 33
+    assert [s.width for s in progress.segments] == [66.67, 33.33]
+
+
+def add_standards(item, *, published=0, drafts=0, audit=0):
+    field = item.fields.first() or Field.objects.first()
+    for status, n in (("published", published), ("draft", drafts), ("audit", audit)):
+        for _ in range(n):
+            standard = StandardFactory(
+                work_item=item, field=field, has_edition=status == "published"
+            )
+            # Only the count matters here, not how the standard got there.
+            Standard.objects.filter(pk=standard.pk).update(status=status)
+
+
+@pytest.mark.django_db
+def test_work_plan_shows_a_progress_bar_per_item_with_accessible_text(
+    client, working_group
+):
+    medical = WorkItem.objects.get(title="Medical LLM")
+    add_standards(medical, published=1, drafts=1, audit=1)
+
+    html = client.get(reverse("workplan:index")).content.decode()
+
+    assert html.count('class="progress-bar"') == 1  # only items with standards
+    bar = re.search(r'<svg class="progress-bar".*?</svg>', html, re.DOTALL)[0]
+    assert 'aria-hidden="true"' in bar
+    assert '<rect class="status-draft" x="0.00" y="0" width="33.33"' in bar
+    assert '<rect class="status-audit" x="33.33" y="0" width="33.33"' in bar
+    assert '<rect class="status-published" x="66.66" y="0" width="33.33"' in bar
+    assert "1 of 3 standards published (33%)" in html
+
+
+@pytest.mark.django_db
+def test_work_item_page_shows_its_progress_bar(client, working_group):
+    item = WorkItem.objects.get(title="Medical LLM")
+    add_standards(item, published=1)
+
+    html = client.get(item.get_absolute_url()).content.decode()
+
+    assert '<rect class="status-published" x="0.00" y="0" width="100.00"' in html
+    assert "1 of 1 standard published (100%)" in html
+
+
+@pytest.mark.django_db
+def test_progress_bars_keep_the_work_plan_query_count(
+    client, working_group, django_assert_num_queries
+):
+    for n, item in enumerate(WorkItem.objects.all()):
+        add_standards(item, published=n % 3, drafts=n % 2 + 1, audit=n % 4)
+
+    with django_assert_num_queries(3):  # session-less: items, their fields, counts
+        response = client.get(reverse("workplan:index"))
+
+    assert response.content.decode().count('class="progress-bar"') == (
+        WorkItem.objects.count()
+    )

@@ -9,7 +9,12 @@ from django.views.decorators.http import require_GET
 
 from .forms import CatalogueForm
 from .links import standard_url
-from .selectors import attach_snippets, catalogue_choices, catalogue_search
+from .selectors import (
+    attach_snippets,
+    catalogue_choices,
+    catalogue_search,
+    search_plans,
+)
 
 PER_PAGE = 20
 CSV_COLUMNS = [
@@ -35,10 +40,11 @@ def _public_state(standard) -> str:
 def search(request):
     form = CatalogueForm(request.GET)
     filters = form.filters()
-    paginator = Paginator(catalogue_search(**filters), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    standards = list(page.object_list)
-    attach_snippets(standards, filters["q"])
+    with search_plans(filters["q"]):
+        paginator = Paginator(catalogue_search(**filters), PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        standards = list(page.object_list)
+        attach_snippets(standards, filters["q"])
     for standard in standards:
         standard.url = standard_url(standard.pk)
         standard.public_state = _public_state(standard)

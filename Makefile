@@ -82,3 +82,10 @@ clean:
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py
+
+# Issue 4's background benchmark: PDF render times (10 and 50 pages) and
+# notification latency with one real worker, on a PostgreSQL database and a
+# redis-server of its own (see bench/README.md); never part of `make test`.
+.PHONY: bench-background
+bench-background: install
+	$(PY) bench/background.py

@@ -4,13 +4,15 @@ stacked bar with its share published, without extra queries."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from committees.models import Field
+from committees.models import Field, Role
 from standards.models import Standard
-from tests.factories import StandardFactory
+from tests.factories import StandardFactory, user_with_role
 from workplan.models import WorkItem
-from workplan.views import progress_of
+from workplan.selectors import progress_of
 
 
 def test_progress_of_counts_by_state():
@@ -92,3 +94,29 @@ def test_progress_bars_keep_the_work_plan_query_count(
     assert response.content.decode().count('class="progress-bar"') == (
         WorkItem.objects.count()
     )
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_work_plan_progress_in_a_fixed_number_of_queries(
+    client, working_group
+):
+    client.force_login(user_with_role(Role.Kind.LEADER, username="the-leader"))
+    medical = WorkItem.objects.get(title="Medical LLM")
+    add_standards(medical, published=1, drafts=1)
+
+    def dashboard():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("standards:dashboard"))
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    html, small = dashboard()
+    assert "Progress of the work plan" in html
+    assert "1 of 2 standards published (50%)" in html
+    assert html.count('class="progress-bar"') == 1
+
+    for n, item in enumerate(WorkItem.objects.all()):
+        add_standards(item, published=n % 2, drafts=2, audit=1)
+    html, large = dashboard()
+    assert html.count('class="progress-bar"') == WorkItem.objects.count()
+    assert small == large

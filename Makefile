@@ -78,9 +78,12 @@ clean:
 	rm -rf .pytest_cache .ruff_cache test-results
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
-# Load test at 10,000 standards on PostgreSQL (see bench/run.py); never part of `make test`.
-.PHONY: bench
-bench: install
+# Benchmarks (see bench/README.md); never part of `make test`. `make bench`
+# runs both: the HTTP load test at 10,000 standards, then the background one.
+.PHONY: bench bench-http
+bench: bench-http bench-background
+
+bench-http: install
 	$(PY) bench/run.py
 
 # Issue 4's background benchmark: PDF render times (10 and 50 pages) and

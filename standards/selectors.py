@@ -8,7 +8,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,15 +80,22 @@ def with_review_figures(qs: QuerySet[Standard]) -> QuerySet[Standard]:
     return qs.annotate(
         current_version_id=Subquery(latest.values("pk")[:1]),
         current_version_number=Subquery(latest.values("number")[:1]),
-        unanswered_comments=Count(
-            "comments", filter=Q(comments__reply=""), distinct=True
-        ),
-        open_blocking=Count(
-            "comments",
-            filter=Q(comments__blocking=True, comments__resolved_at__isnull=True),
-            distinct=True,
-        ),
+        # Counted per standard through the comments' index: a join with
+        # COUNT(DISTINCT) would multiply and group every row of the list.
+        unanswered_comments=_comment_count(reply=""),
+        open_blocking=_comment_count(blocking=True, resolved_at__isnull=True),
     )
+
+
+def _comment_count(**conditions):
+    counted = (
+        Comment.objects.filter(standard=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("standard")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def with_turn_prefetch(qs: QuerySet[Standard]) -> QuerySet[Standard]:
@@ -240,48 +259,136 @@ def _with_turns(qs) -> list[Standard]:
     return standards
 
 
+# The oldest drafts of each part of a review queue shown on its page; the
+# rest are a click away, a page of REVIEW_PAGE_SIZE at a time.
+REVIEW_PART_SIZE = 10
+REVIEW_PAGE_SIZE = 25
+
+
+@dataclass
+class QueuePart:
+    """One list of a review queue: the oldest drafts of it, and how many
+    there are in all."""
+
+    key: str
+    label: str
+    standards: list[Standard]
+    total: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.total > len(self.standards)
+
+
 @dataclass
 class ReviewQueue:
-    deputy: dict[str, list[Standard]] = field(default_factory=dict)
-    expert: list[Standard] = field(default_factory=list)
-    auditor: list[Standard] = field(default_factory=list)
-    leader: list[Standard] = field(default_factory=list)
+    deputy: list[QueuePart] = field(default_factory=list)
+    expert: QueuePart | None = None
+    auditor: QueuePart | None = None
+    leader: QueuePart | None = None
+
+    @property
+    def other_parts(self) -> list[QueuePart]:
+        """The parts besides the deputy's, in the order of the page."""
+        return [p for p in (self.expert, self.auditor, self.leader) if p]
 
     @property
     def is_empty(self) -> bool:
-        return not (
-            any(self.deputy.values()) or self.expert or self.auditor or self.leader
-        )
+        return not (self.deputy or self.other_parts)
 
 
-def review_queue(user) -> ReviewQueue:
-    """The signed-in user's queue, oldest first in each part."""
+OLDEST_FIRST = ("status_changed", "pk")
+
+
+def _queue_parts(user) -> dict[str, tuple[str, QuerySet[Standard]]]:
+    """Each part of the user's queue: its label and its drafts."""
     roles = user_roles(user)
-    queue = ReviewQueue()
-    oldest_first = ("status_changed", "pk")
+    parts = {}
     if roles.deputy_field_ids:
-        qs = Standard.objects.filter(
-            field_id__in=roles.deputy_field_ids, status__in=DRAFT_CYCLE
-        ).order_by(*oldest_first)
-        grouped = defaultdict(list)
-        for standard in _with_turns(with_turn_prefetch(qs)):
-            grouped[standard.status].append(standard)
-        queue.deputy = {
-            status: grouped[status] for status in DRAFT_CYCLE if grouped[status]
-        }
+        for status in DRAFT_CYCLE:
+            parts[status] = (
+                Status(status).label,
+                Standard.objects.filter(
+                    field_id__in=roles.deputy_field_ids, status=status
+                ),
+            )
     if roles.expert_field_ids or roles.leader:
-        qs = Standard.objects.filter(
-            assignments__expert=user,
-            status__in=[Status.DRAFT, Status.EXPERT_REVIEW],
-        ).order_by(*oldest_first)
-        queue.expert = _with_turns(with_turn_prefetch(qs))
+        parts["expert"] = (
+            _("Drafts assigned to me as expert"),
+            Standard.objects.filter(
+                assignments__expert=user,
+                status__in=[Status.DRAFT, Status.EXPERT_REVIEW],
+            ),
+        )
     if roles.auditor:
-        qs = Standard.objects.filter(status=Status.AUDIT).order_by(*oldest_first)
-        queue.auditor = _with_turns(with_turn_prefetch(qs))
+        parts["auditor"] = (
+            _("Drafts in audit"),
+            Standard.objects.filter(status=Status.AUDIT),
+        )
     if roles.leader:
-        qs = Standard.objects.filter(status=Status.CERTIFIED).order_by(*oldest_first)
-        queue.leader = _with_turns(with_turn_prefetch(qs))
+        parts["leader"] = (
+            _("Certified drafts to publish"),
+            Standard.objects.filter(status=Status.CERTIFIED),
+        )
+    return parts
+
+
+def review_queue(user, *, size: int | None = None) -> ReviewQueue:
+    """The signed-in user's queue, oldest first in each part, at most
+    ``size`` drafts of each, in a fixed number of queries however long the
+    queue is."""
+    size = size or REVIEW_PART_SIZE
+    parts = _queue_parts(user)
+    queue = ReviewQueue()
+    deputy = [key for key in DRAFT_CYCLE if key in parts]
+    if deputy:
+        # Every state of the deputy's fields: one count, and one query for
+        # the oldest ``size`` of each state.
+        in_fields = Standard.objects.filter(
+            field_id__in=user_roles(user).deputy_field_ids, status__in=DRAFT_CYCLE
+        )
+        totals = dict(
+            in_fields.order_by().values_list("status").annotate(n=Count("pk"))
+        )
+        oldest = in_fields.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("status")],
+                order_by=[F(name) for name in OLDEST_FIRST],
+            )
+        ).filter(place__lte=size)
+        grouped = defaultdict(list)
+        for standard in _with_turns(with_turn_prefetch(oldest.order_by(*OLDEST_FIRST))):
+            grouped[standard.status].append(standard)
+        queue.deputy = [
+            QueuePart(key, parts[key][0], grouped[key], totals[key])
+            for key in deputy
+            if totals.get(key)
+        ]
+    for key in ("expert", "auditor", "leader"):
+        if key not in parts:
+            continue
+        label, qs = parts[key]
+        standards = _with_turns(with_turn_prefetch(qs.order_by(*OLDEST_FIRST))[:size])
+        total = qs.count()
+        if total:
+            setattr(queue, key, QueuePart(key, label, standards, total))
     return queue
+
+
+def review_queue_part(user, *, key: str, page=1) -> tuple[str, Page]:
+    """A page of one part of the user's queue (every draft of it, oldest
+    first); ``not_found`` for a part that is not the user's."""
+    parts = _queue_parts(user)
+    if key not in parts:
+        raise ApplicationError(_("No such part of your queue."), code="not_found")
+    label, qs = parts[key]
+    paginator = Paginator(
+        with_turn_prefetch(qs.order_by(*OLDEST_FIRST)), REVIEW_PAGE_SIZE
+    )
+    found = paginator.get_page(page)
+    found.object_list = _with_turns(found.object_list)
+    return label, found
 
 
 def draft_detail(*, standard_id, user) -> Standard:

@@ -526,14 +526,25 @@ def diff(request, pk):
 
 @login_required
 def review(request):
-    queue = selectors.review_queue(request.user)
-    deputy_groups = [
-        (status, Status(status).label, items) for status, items in queue.deputy.items()
-    ]
+    """The queue, the oldest drafts of each part; ``?part=`` one part whole,
+    a page at a time."""
+    key = request.GET.get("part")
+    if key:
+        label, page = _or_404(
+            selectors.review_queue_part,
+            user=request.user,
+            key=key,
+            page=request.GET.get("page"),
+        )
+        return render(
+            request,
+            "standards/review_part.html",
+            {"key": key, "label": label, "page": page},
+        )
     return render(
         request,
         "standards/review.html",
-        {"queue": queue, "deputy_groups": deputy_groups},
+        {"queue": selectors.review_queue(request.user)},
     )
 
 

@@ -9,10 +9,14 @@ auditors, the leader), even once the standard is published; the public reads
 editions and history.
 """
 
+from datetime import UTC
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -451,6 +455,27 @@ def _validated(serializer_class, request):
 # --- standards -----------------------------------------------------------------
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, turned into UTC: databases refuse offsets beyond
+    their range (PostgreSQL ±15:59) that Python accepts (±23:59)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise DjangoValidationError(
+                _("Enter a date and time within the years 1 to 9999."),
+                code="invalid",
+            ) from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class StandardFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     field = filters.NumberFilter(
@@ -458,7 +483,7 @@ class StandardFilter(filters.FilterSet):
     )
     work_item = filters.NumberFilter(field_name="work_item")
     organisation = filters.NumberFilter(field_name="organisation")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gte")
     q = filters.CharFilter(method="filter_q", label="Search number, title and scope")
 
     class Meta:

@@ -177,3 +177,19 @@ def test_docs_and_schema_are_served_locally(api):
         html = page.content.decode()
         assert "drf_spectacular_sidecar" in html or "/static/" in html
         assert "cdn" not in html.lower()
+
+
+def test_updated_since_accepts_any_offset_python_accepts(as_user, world, lifecycle):
+    """PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows: the
+    moment is turned into UTC first, and one that leaves the calendar is a 400."""
+    lifecycle.draft(title="Recent")
+    client = as_user(world.leader)
+    response = client.get(
+        "/api/v1/standards/", {"updated_since": "1368-07-03T23:19:01+20:43"}
+    )
+    assert response.status_code == 200
+    assert len(ids(response)) == 1
+    response = client.get(
+        "/api/v1/standards/", {"updated_since": "0001-01-01T00:10:00+20:00"}
+    )
+    assert_error(response, 400)

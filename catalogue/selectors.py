@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Count,
     F,
     FloatField,
     IntegerField,
@@ -19,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Greatest, Left, Lower, StrIndex, Substr
 from django.utils.html import escape
@@ -26,11 +29,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from committees.models import Field, Organisation
+from portal.api import CountedPaginator
+from portal.public_cache import cached_public
 from standards.models import Edition, HistoryEntry, Standard, Status
 from standards.selectors import DRAFT_CYCLE
 from workplan.models import WorkItem
 
 from . import analysis
+from .links import standard_url
 from .models import SearchDocument
 
 SORTS = ("relevance", "number", "title", "date")
@@ -50,6 +56,7 @@ PUBLIC_ACTIONS = ("publish", "reaffirm", "start_renewal", "abolish")
 START, STOP = "\u2983", "\u2984"
 SNIPPET_CHARS = 260
 HEADLINE_CHARS = 8000
+MAX_PAGE = 10**9
 
 
 def uses_tsvector() -> bool:
@@ -135,6 +142,97 @@ _ORDERINGS = {
     "title": (Lower("title"), "pk"),
     "date": (F("published_on").desc(nulls_last=True), "number", "pk"),
 }
+
+
+def public_state(standard: Standard) -> str:
+    """``published``, ``renewal`` (in force while a new edition is drafted)
+    or ``abolished``."""
+    if standard.status == Status.ABOLISHED:
+        return "abolished"
+    return "published" if standard.status == Status.PUBLISHED else "renewal"
+
+
+def catalogue_page(filters: dict, *, page=None, per_page: int = 20) -> Page:
+    """One page of ``catalogue_search(**filters)``, each standard with its
+    ``snippet``, ``url`` and ``public_state``; ``page`` as the reader gave it
+    (a page past the end gives the last one, anything else the first).
+
+    The page is kept in the public cache until the public data changes, so
+    a search many readers make (or one reader pages back through) is made
+    once; a new one costs a count, the page and its snippets.
+    """
+    parts = (
+        filters["q"],
+        *(
+            getattr(filters[name], "pk", None)
+            for name in ("field", "work_item", "organisation")
+        ),
+        filters["status"],
+        filters["year"],
+        filters["include_abolished"],
+        filters["sort"],
+        str(page or ""),
+        per_page,
+    )
+
+    def compute() -> dict:
+        with search_plans(filters["q"]):
+            ids, count, number = _page_ids(catalogue_search(**filters), page, per_page)
+            standards = _standards_in_order(ids)
+            attach_snippets(standards, filters["q"])
+        for standard in standards:
+            standard.url = standard_url(standard.pk)
+            standard.public_state = public_state(standard)
+        return {"count": count, "number": number, "standards": standards}
+
+    result = cached_public("catalogue-page", parts, compute)
+    paginator = CountedPaginator([], per_page, count=result["count"])
+    return Page(result["standards"], result["number"], paginator)
+
+
+def _page_ids(qs: QuerySet, page, per_page: int) -> tuple[list[int], int, int]:
+    """The ids on page ``page`` of ``qs`` (in its order), how many there are
+    in all, and the page's number (as ``Paginator.get_page``: the first for
+    anything but a number, the last for a number past the end).
+
+    Ranking and sorting read the ids and the sort keys alone, and the count
+    comes with them (``COUNT(*) OVER ()``): the matches are found once, and
+    only the page's rows are read whole, by ``_standards_in_order``.
+    """
+    try:
+        # Far past any end, but within what an SQL OFFSET takes.
+        number = min(max(1, int(page)), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    counted = qs.annotate(found=Window(Count("pk")))
+    rows = list(
+        counted.values_list("pk", "found")[(number - 1) * per_page : number * per_page]
+    )
+    if rows:
+        return [pk for pk, _found in rows], rows[0][1], number
+    count = qs.count() if number > 1 else 0
+    if not count:
+        return [], 0, 1
+    number = -(-count // per_page)  # the last page
+    ids = list(
+        qs.values_list("pk", flat=True)[(number - 1) * per_page : number * per_page]
+    )
+    return ids, count, number
+
+
+def _standards_in_order(ids: list[int]) -> list[Standard]:
+    """The public standards of ``ids``, in that order, with what a result
+    shows (its field, organisation, work item and in-force edition)."""
+    found = (
+        Standard.objects.filter(pk__in=ids)
+        .select_related("field__parent", "organisation", "work_item")
+        .annotate(
+            published_on=F("search_document__published_on"),
+            edition_number=F("search_document__edition"),
+        )
+        .in_bulk()
+    )
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _search_postgres(qs, parsed: analysis.ParsedQuery):
@@ -316,7 +414,12 @@ def _from_headline(text: str, parsed) -> SafeString | None:
 
 def catalogue_choices() -> dict:
     """What the filters offer: fields (parents before their subfields), work
-    items, submitting organisations of public standards, publication years."""
+    items, submitting organisations of public standards, publication years.
+    Kept in the public cache until the public data changes."""
+    return cached_public("catalogue-choices", (), _catalogue_choices)
+
+
+def _catalogue_choices() -> dict:
     fields = list(Field.objects.select_related("parent"))
     parents = [f for f in fields if f.parent_id is None]
     ordered = []

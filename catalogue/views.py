@@ -1,7 +1,6 @@
 import csv
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,10 +9,10 @@ from django.views.decorators.http import require_GET
 from .forms import CatalogueForm
 from .links import standard_url
 from .selectors import (
-    attach_snippets,
     catalogue_choices,
+    catalogue_page,
     catalogue_search,
-    search_plans,
+    public_state,
 )
 
 PER_PAGE = 20
@@ -30,24 +29,11 @@ CSV_COLUMNS = [
 ]
 
 
-def _public_state(standard) -> str:
-    if standard.status == "abolished":
-        return "abolished"
-    return "published" if standard.status == "published" else "renewal"
-
-
 @require_GET
 def search(request):
     form = CatalogueForm(request.GET)
     filters = form.filters()
-    with search_plans(filters["q"]):
-        paginator = Paginator(catalogue_search(**filters), PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
-        standards = list(page.object_list)
-        attach_snippets(standards, filters["q"])
-    for standard in standards:
-        standard.url = standard_url(standard.pk)
-        standard.public_state = _public_state(standard)
+    page = catalogue_page(filters, page=request.GET.get("page"), per_page=PER_PAGE)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -57,7 +43,7 @@ def search(request):
             "form": form,
             "filters": filters,
             "page": page,
-            "standards": standards,
+            "standards": page.object_list,
             "query_string": params.urlencode(),
             "choices": catalogue_choices(),
             "searching": bool(filters["q"]),
@@ -81,7 +67,7 @@ def export_csv(request):
             [
                 s.number or "",
                 s.title,
-                _public_state(s),
+                public_state(s),
                 s.field.name,
                 s.work_item.title if s.work_item else "",
                 s.organisation.name,

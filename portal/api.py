@@ -106,7 +106,7 @@ def exception_handler(exc, context):
             errors = _field_errors(exc.detail)
             body = error_body("invalid", _first_message(errors), errors)
         else:
-            body = error_body(code or "error", exc.detail)
+            body = error_body(code or exc.default_code, exc.detail)
         set_rollback()
         return Response(body, status=exc.status_code, headers=headers)
     # Anything else is a bug: log it, and still answer in JSON.

@@ -1,7 +1,39 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+# What the public pages and the public API show. A standard counts only once
+# it is public (it never stops being public); a draft's edits change nothing
+# anyone anonymous sees.
+PUBLIC_MODELS = (
+    "standards.Standard",
+    "standards.Edition",
+    "catalogue.SearchDocument",
+    "committees.Field",
+    "committees.Organisation",
+    "workplan.WorkItem",
+)
+
+
+def public_data_changed(sender, instance, **kwargs):
+    from .public_cache import bump_public_version
+
+    if getattr(instance, "has_edition", True):
+        bump_public_version()
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.apps import apps
+
+        for label in PUBLIC_MODELS:
+            model = apps.get_model(label)
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    public_data_changed,
+                    sender=model,
+                    dispatch_uid=f"public-data-{label}-{signal is post_save}",
+                )

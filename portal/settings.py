@@ -137,6 +137,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a public page's data or an anonymous API answer may be kept in the
+# cache (portal.public_cache; any change to the public data renews it at
+# once); 0 turns that cache off.
+PUBLIC_CACHE_TIMEOUT = int(env("PORTAL_PUBLIC_CACHE_TIMEOUT", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -305,8 +309,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "portal.throttling.AnonRateThrottle",
+        "portal.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": API_THROTTLE_ANON,

@@ -14,6 +14,7 @@ from datetime import UTC
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Max, Prefetch, Q
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
@@ -32,6 +33,7 @@ from rest_framework.views import APIView
 from committees.selectors import user_roles
 from portal.api import ConditionalGetMixin
 from portal.errors import ApplicationError
+from portal.public_cache import cache_public_response
 
 from . import permissions as rules
 from . import selectors, services
@@ -549,6 +551,7 @@ def _detail(request, standard_id) -> Standard:
         responses={201: StandardDetailSerializer},
     ),
 )
+@method_decorator(cache_public_response, name="dispatch")
 class StandardList(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = StandardSerializer
     filterset_class = StandardFilter
@@ -587,6 +590,7 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         responses=StandardDetailSerializer,
     ),
 )
+@method_decorator(cache_public_response, name="dispatch")
 class StandardDetail(ConditionalGetMixin, APIView):
     def get_last_modified(self, request):
         return getattr(self, "_last_modified", None)

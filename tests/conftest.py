@@ -9,6 +9,7 @@ CI run can never pass by skipping what it was meant to test.
 import functools
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -52,10 +53,27 @@ def _browser_problem() -> str | None:
     return None
 
 
+@functools.cache
+def _cjk_font_problem() -> str | None:
+    fc_list = shutil.which("fc-list")
+    found = ""
+    if fc_list:
+        found = subprocess.run(
+            [fc_list, ":lang=zh-cn", "family"], capture_output=True, text=True
+        ).stdout
+    if "Noto Sans CJK" not in found:
+        return (
+            "needs the Noto Sans CJK font for Chinese in PDFs "
+            "(Debian package fonts-noto-cjk)"
+        )
+    return None
+
+
 SERVICE_CHECKS = {
     "postgres": _postgres_problem,
     "redis": _redis_problem,
     "browser": _browser_problem,
+    "cjk_font": _cjk_font_problem,
 }
 
 
@@ -74,6 +92,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if services_required():
             pytest.fail(f"REQUIRE_SERVICES=1 but this test {problem}", pytrace=False)
         pytest.skip(problem)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    """Each test's database starts again from the same rows, so what an
+    earlier test left in the public cache must not be read: a new version of
+    the public data makes it unreachable (without emptying a shared cache)."""
+    from portal.public_cache import renew_public_version
+
+    renew_public_version()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -111,6 +111,33 @@ def test_pagination(client, world):
     assert "Page 3 of 3" in page and "BULK 00044:2026" in page
 
 
+@pytest.mark.parametrize(
+    ("asked", "number", "results"),
+    [
+        ("2", 2, 20),
+        ("999", 3, 5),  # past the end: the last page
+        ("99999999999999999999999", 3, 5),  # past any SQL OFFSET
+        ("0", 1, 20),
+        ("-4", 1, 20),
+        ("soon", 1, 20),
+    ],
+)
+def test_any_page_number_gives_a_page(client, world, asked, number, results):
+    bulk_public_standards(45, field=world.field, organisation=world.organisation)
+    response = client.get("/standards/", {"sort": "number", "page": asked})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Page {number} of 3" in page and "45 standards" in page
+    assert page.count('class="card catalogue-result"') == results
+
+
+def test_no_match_on_a_later_page_is_an_empty_list(client, world):
+    bulk_public_standards(5, field=world.field, organisation=world.organisation)
+    response = client.get("/standards/", {"q": "nothing-like-this", "page": "3"})
+    assert response.status_code == 200
+    assert "0 standards" in response.content.decode()
+
+
 def test_csv_export_is_the_current_result_list(client, corpus):
     w = corpus.world
     response = client.get(

@@ -77,6 +77,7 @@ def fonts_of(reader: PdfReader) -> set[str]:
     return names
 
 
+@pytest.mark.cjk_font
 def test_publishing_renders_the_edition_with_cover_contents_body_and_history(
     lifecycle, django_capture_on_commit_callbacks
 ):

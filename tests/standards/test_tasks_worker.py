@@ -248,6 +248,7 @@ def chinese_lifecycle(lifecycle, monkeypatch):
     return lifecycle
 
 
+@pytest.mark.cjk_font
 def test_publishing_yields_a_ready_pdf_within_a_bounded_time(
     services_up, chinese_lifecycle
 ):

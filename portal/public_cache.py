@@ -1,0 +1,183 @@
+"""A cache of what everyone may read, keyed on a version of the public data.
+
+Whatever changes what a public page or the public API shows (a public
+standard, an edition, the search index, a field, an organisation, a work
+item) bumps the version: at once, so the writer's own transaction never
+reads an older entry, and again once its transaction has committed, so that
+an entry computed by another request from the data just before the commit
+is never read again. Entries of older versions are left to expire; the
+timeout (``PORTAL_PUBLIC_CACHE_TIMEOUT``, 0 turns the cache off) bounds how
+long an entry may outlive a change the version did not see (a bulk UPDATE,
+or a change made while the cache was unreachable).
+
+The version lives in the cache itself; a deployment of several processes
+needs a shared cache (``REDIS_URL``), as it does for Celery. When the version
+is missing (a cache that was emptied or evicted it), it starts again from the
+clock, above any version handed out before.
+
+The cache is an optimisation only: when it fails, the portal answers from
+the database and logs a warning.
+"""
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public-data:version"
+# Response headers kept with a cached response; the middleware adds the rest.
+KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "Allow")
+
+
+def public_version() -> int:
+    """The current version of the public data; ``0`` when the cache is off
+    or cannot be reached (nothing is then read from or written to it)."""
+    if not settings.PUBLIC_CACHE_TIMEOUT:
+        return 0
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, _from_clock(), timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception:  # any backend's connection error
+        logger.warning("The cache cannot be reached", exc_info=True)
+        return 0
+    return int(version or 0)
+
+
+def bump_public_version() -> None:
+    """The public data changed (or is changing in the current transaction)."""
+    renew_public_version()
+    transaction.on_commit(renew_public_version)
+
+
+def renew_public_version() -> None:
+    """A new version now, outside any transaction."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: start from the clock
+        cache.add(VERSION_KEY, _from_clock(), timeout=None)
+    except Exception:
+        logger.warning("Could not bump the public data version", exc_info=True)
+
+
+def _from_clock() -> int:
+    return time.time_ns() // 1000
+
+
+def _key(kind: str, parts: tuple, version: int) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"public-data:{kind}:{version}:{digest}"
+
+
+def cached_public(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or what it gave for the same ``parts`` since the public
+    data last changed. ``parts`` must identify everything the value depends
+    on (its arguments, the language of any text in it)."""
+    version = public_version()
+    if not version:
+        return compute()
+    key = _key(kind, parts, version)
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("The cache cannot be reached", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, settings.PUBLIC_CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("Could not store %s in the cache", kind, exc_info=True)
+    return value
+
+
+def is_anonymous_request(request: HttpRequest) -> bool:
+    """No credentials at all: no API token, no session. Such a caller sees
+    exactly the public data, whoever it is."""
+    return (
+        "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def cache_public_response(view: Callable) -> Callable:
+    """Serve a view's successful JSON answers to GETs of anonymous callers
+    from the cache.
+
+    Keyed on the public data version, the address with its query, the
+    ``Accept`` header and the language; a conditional request is answered
+    with 304 from the cached ``ETag`` and ``Last-Modified``. Signed-in
+    callers, other methods and other statuses always reach the view.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or not is_anonymous_request(request):
+            return view(request, *args, **kwargs)
+        version = public_version()
+        if not version:
+            return view(request, *args, **kwargs)
+        key = _key(
+            "response",
+            (
+                request.get_full_path(),
+                request.META.get("HTTP_ACCEPT", ""),
+                translation.get_language(),
+            ),
+            version,
+        )
+        try:
+            stored = cache.get(key)
+        except Exception:
+            logger.warning("The cache cannot be reached", exc_info=True)
+            return view(request, *args, **kwargs)
+        if stored is not None:
+            return _from_stored(request, stored)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", 1):
+            response.render()
+        # JSON only: a page (such as the browsable API's) may carry a
+        # caller's own CSRF token.
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("application/json")
+            and not response.cookies
+        ):
+            stored = {
+                "content": response.content,
+                "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
+            }
+            try:
+                cache.set(key, stored, settings.PUBLIC_CACHE_TIMEOUT)
+            except Exception:
+                logger.warning("Could not store a response", exc_info=True)
+        return response
+
+    return wrapper
+
+
+def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:
+    response = HttpResponse(stored["content"])
+    for header, value in stored["headers"].items():
+        response[header] = value
+    last_modified = response.get("Last-Modified")
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
+    )

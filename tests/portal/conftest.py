@@ -1,0 +1,1 @@
+from tests.standards.conftest import Lifecycle, World, lifecycle, world  # noqa: F401

@@ -1,0 +1,252 @@
+"""The public cache: what anonymous readers and the public API are served
+again until the public data changes, and never after it did."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from portal import public_cache
+from standards import services
+from tests.factories import FieldFactory
+
+UNREACHABLE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Nothing listens on port 1: every cache call fails at once.
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+class Counter:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return {"calls": self.calls}
+
+
+# --- the version and cached_public ---------------------------------------------
+
+
+def test_a_value_is_computed_once_until_the_public_data_changes(db):
+    compute = Counter()
+    first = public_cache.cached_public("test", ("a",), compute)
+    again = public_cache.cached_public("test", ("a",), compute)
+    assert first == again == {"calls": 1}
+    public_cache.bump_public_version()
+    assert public_cache.cached_public("test", ("a",), compute) == {"calls": 2}
+
+
+def test_values_of_other_parts_are_kept_apart(db):
+    compute = Counter()
+    public_cache.cached_public("test", ("a",), compute)
+    public_cache.cached_public("test", ("b",), compute)
+    public_cache.cached_public("other", ("a",), compute)
+    assert compute.calls == 3
+
+
+def test_a_public_change_bumps_the_version_now_and_after_commit(
+    db, django_capture_on_commit_callbacks
+):
+    before = public_cache.public_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        FieldFactory(name="Robotics Field")
+        assert public_cache.public_version() > before  # at once
+        during = public_cache.public_version()
+    assert public_cache.public_version() > during  # and after the commit
+
+
+def test_a_draft_edit_leaves_the_public_version_alone(lifecycle):
+    standard = lifecycle.draft()
+    before = public_cache.public_version()
+    services.standard_update(
+        standard_id=standard.pk, actor=lifecycle.w.member, title="A better title"
+    )
+    assert public_cache.public_version() == before
+
+
+def test_a_publication_bumps_the_public_version(lifecycle):
+    standard = lifecycle.certified()
+    before = public_cache.public_version()
+    lifecycle.go(standard, "publish", lifecycle.w.leader)
+    assert public_cache.public_version() > before
+
+
+def test_a_lost_version_starts_again_above_every_earlier_one(db):
+    public_cache.bump_public_version()
+    old = public_cache.public_version()
+    cache.delete(public_cache.VERSION_KEY)
+    assert public_cache.public_version() > old
+
+
+@override_settings(PUBLIC_CACHE_TIMEOUT=0)
+def test_with_the_cache_off_every_call_computes(db):
+    compute = Counter()
+    public_cache.cached_public("test", ("a",), compute)
+    public_cache.cached_public("test", ("a",), compute)
+    assert compute.calls == 2
+
+
+@override_settings(CACHES=UNREACHABLE_CACHE)
+def test_an_unreachable_cache_computes_and_bumps_quietly(db, caplog):
+    compute = Counter()
+    assert public_cache.cached_public("test", ("a",), compute) == {"calls": 1}
+    public_cache.bump_public_version()  # no error
+    assert public_cache.public_version() == 0
+    assert "cannot be reached" in caplog.text
+
+
+# --- the public API ---------------------------------------------------------------
+
+
+@pytest.fixture
+def published(lifecycle):
+    return lifecycle.published(title="Evaluation of medical LLMs")
+
+
+def test_an_anonymous_list_is_served_again_without_queries(
+    published, django_assert_num_queries
+):
+    client = APIClient()
+    first = client.get("/api/v1/standards/")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get("/api/v1/standards/")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"].startswith("application/json")
+    assert "Cookie" in again["Vary"]
+
+
+def test_a_cached_answer_still_honours_a_conditional_request(published):
+    client = APIClient()
+    etag = client.get("/api/v1/standards/")["ETag"]
+    client.get("/api/v1/standards/")  # now from the cache
+    response = client.get("/api/v1/standards/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_a_new_publication_is_in_the_next_anonymous_list(lifecycle, published):
+    client = APIClient()
+    ids = [s["id"] for s in client.get("/api/v1/standards/").json()["results"]]
+    assert ids == [published.pk]
+    newer = lifecycle.published(title="Agents that call tools")
+    ids = [s["id"] for s in client.get("/api/v1/standards/").json()["results"]]
+    assert sorted(ids) == sorted([published.pk, newer.pk])
+
+
+def test_a_pdf_becoming_ready_is_in_the_next_anonymous_detail(published):
+    client = APIClient()
+    address = f"/api/v1/standards/{published.pk}/"
+    client.get(address)
+    edition = published.editions.get()
+    edition.pdf_state = edition.PdfState.FAILED
+    edition.save(update_fields=["pdf_state"])
+    body = client.get(address).json()
+    assert body["current_edition"]["pdf_state"] == "failed"
+
+
+def test_signed_in_callers_are_never_served_the_anonymous_answer(
+    lifecycle, published, as_user
+):
+    anonymous = APIClient().get("/api/v1/standards/").json()
+    assert [s["id"] for s in anonymous["results"]] == [published.pk]
+    draft = lifecycle.draft(title="My own draft")
+    member = as_user(lifecycle.w.member)
+    ids = [s["id"] for s in member.get("/api/v1/standards/").json()["results"]]
+    assert draft.pk in ids
+    browser = APIClient()
+    browser.force_login(lifecycle.w.member)
+    ids = [s["id"] for s in browser.get("/api/v1/standards/").json()["results"]]
+    assert draft.pk in ids
+
+
+def test_an_unknown_standard_is_never_cached(db):
+    client = APIClient()
+    assert client.get("/api/v1/standards/999999/").status_code == 404
+    assert client.get("/api/v1/standards/999999/").status_code == 404
+
+
+@override_settings(CACHES=UNREACHABLE_CACHE)
+def test_the_api_answers_when_the_cache_is_unreachable(published):
+    response = APIClient().get("/api/v1/standards/")
+    assert response.status_code == 200
+    assert [s["id"] for s in response.json()["results"]] == [published.pk]
+
+
+@pytest.fixture
+def as_user():
+    from accounts import services as token_services
+
+    def make(user):
+        client = APIClient()
+        secret = token_services.token_create(actor=user, name="tests").secret
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        return client
+
+    return make
+
+
+# --- the catalogue ---------------------------------------------------------------
+
+
+def test_a_catalogue_page_seen_before_needs_no_search(
+    published, client, django_assert_max_num_queries
+):
+    first = client.get("/standards/?q=medical")
+    assert published.title in first.content.decode()
+    # Only the session-free page itself is left: no count, no search, no
+    # snippets, no filter choices.
+    with django_assert_max_num_queries(0):
+        again = client.get("/standards/?q=medical")
+    assert again.content == first.content
+
+
+def test_the_catalogue_finds_a_standard_published_after_the_same_search(
+    lifecycle, published, client
+):
+    assert (
+        "Agents that call tools"
+        not in client.get("/standards/?q=agents").content.decode()
+    )
+    lifecycle.published(title="Agents that call tools", scope="Agents.")
+    assert (
+        "Agents that call tools" in client.get("/standards/?q=agents").content.decode()
+    )
+
+
+def test_a_renamed_field_shows_in_the_filters_at_once(published, client):
+    client.get("/standards/")
+    field = published.field
+    field.name = "Clinical Medicine Subfield"
+    field.save()
+    assert "Clinical Medicine Subfield" in client.get("/standards/").content.decode()
+
+
+@override_settings(CACHES=UNREACHABLE_CACHE)
+def test_token_creation_is_refused_not_broken_when_the_cache_is_unreachable(world):
+    response = APIClient().post(
+        "/api/v1/auth/tokens/",
+        {"username": "member", "password": "wrong", "name": "x"},
+        format="json",
+    )
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
+
+
+def test_the_browsable_api_page_is_never_cached(published):
+    client = APIClient()
+    first = client.get("/api/v1/standards/", HTTP_ACCEPT="text/html")
+    assert first.status_code == 200
+    assert first["Content-Type"].startswith("text/html")
+    key_parts = ("/api/v1/standards/", "text/html", "en")
+    version = public_cache.public_version()
+    assert cache.get(public_cache._key("response", key_parts, version)) is None
+    json_parts = ("/api/v1/standards/", "", "en")
+    client.get("/api/v1/standards/")
+    assert cache.get(public_cache._key("response", json_parts, version)) is not None

@@ -8,6 +8,16 @@ Environment (all optional):
   BENCH_DURATION      seconds of load per address (default 10)
   BENCH_CONNECTIONS   wrk connections (default 4), BENCH_THREADS (default 2)
   BENCH_PORT          default 8765
+  BENCH_REDIS_URL     the cache shared by the workers, as in production
+                      (default redis://127.0.0.1:6379/14, emptied first;
+                      "" = each worker's own memory)
+  BENCH_UNCACHED      1 (default) also measures every address with the
+                      public cache off (PORTAL_PUBLIC_CACHE_TIMEOUT=0): what a
+                      search nobody made before costs; 0 skips that pass
+
+Every address is measured as served in production: from the public cache
+when the same page was asked for before (wrk repeats one address). The
+second pass measures the work behind it.
 
 Writes bench/results.json and prints a table.
 """
@@ -37,6 +47,8 @@ DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+UNCACHED = os.environ.get("BENCH_UNCACHED", "1") == "1"
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-pass-2024")
 DEPUTY = os.environ.get("BENCH_DEPUTY", "bench-deputy")
@@ -135,9 +147,11 @@ def prepare() -> dict:
     return generated
 
 
-def serve():
+def serve(*, cached: bool = True):
     log("collectstatic")
     env = django_env(
+        REDIS_URL=REDIS_URL,
+        PORTAL_PUBLIC_CACHE_TIMEOUT="600" if cached else "0",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -157,7 +171,13 @@ def serve():
         env=env,
         check=True,
     )
-    log(f"gunicorn, 2 workers, on {BASE}")
+    if REDIS_URL:
+        # Start from an empty cache; the bench's own Redis database.
+        subprocess.run(
+            [PY, "-c", f"import redis; redis.Redis.from_url({REDIS_URL!r}).flushdb()"],
+            check=True,
+        )
+    log(f"gunicorn, 2 workers, on {BASE}, public cache {'on' if cached else 'off'}")
     process = subprocess.Popen(
         [
             GUNICORN,
@@ -361,21 +381,42 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    wrk = ensure_wrk()
-    generated = prepare()
-    ids = sample_ids()
-    server = serve()
+def run_pass(wrk: str, ids: dict, *, cached: bool) -> list[dict]:
+    server = serve(cached=cached)
     try:
         session = login()
         rows = []
         for address in addresses(ids, session):
-            ADDRESS_KINDS.append((address["name"], address["kind"]))
+            if (address["name"], address["kind"]) not in ADDRESS_KINDS:
+                ADDRESS_KINDS.append((address["name"], address["kind"]))
             log(f"measuring {address['name']} ({address['path']})")
             rows.append(measure(wrk, address))
     finally:
         stop(server)
     verdicts(rows)
+    return rows
+
+
+def check_redis() -> None:
+    global REDIS_URL
+    if not REDIS_URL:
+        return
+    probe = subprocess.run(
+        [PY, "-c", f"import redis; redis.Redis.from_url({REDIS_URL!r}).ping()"],
+        capture_output=True,
+    )
+    if probe.returncode:
+        log(f"Redis at {REDIS_URL} does not answer: each worker caches alone")
+        REDIS_URL = ""
+
+
+def main() -> int:
+    check_redis()
+    wrk = ensure_wrk()
+    generated = prepare()
+    ids = sample_ids()
+    rows = run_pass(wrk, ids, cached=True)
+    uncached = run_pass(wrk, ids, cached=False) if UNCACHED else []
     results = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {
@@ -390,12 +431,20 @@ def main() -> int:
             "threads": THREADS,
             "gunicorn_workers": 2,
         },
+        "cache": REDIS_URL or "each worker's memory",
         "data": generated,
         "results": rows,
+        "results_public_cache_off": uncached,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print()
+    print("As served (public cache on, shared through Redis):")
     print(table(rows))
+    if uncached:
+        print(
+            "\nThe work behind it (public cache off: a page nobody asked for before):"
+        )
+        print(table(uncached))
     if generated.get("seconds"):
         total = generated["seconds"]["total"]
         print(f"\ndata generation: {total} s (target < 120 s)")

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -211,53 +211,92 @@ def email_wanted(*, user, kind: str) -> bool:
 
 
 def notification_send(*, notification_id: int) -> bool:
-    """Dispatch one notification; True when an e-mail went out now.
+    """Dispatch one notification; True when an e-mail went out now."""
+    return notifications_send(notification_ids=[notification_id]) == 1
 
-    The row is claimed (``sent_at`` set where it is still empty) before the
-    mail is handed to the mail server, so two runs cannot both send it. If
-    sending fails the claim is released for the sweep to try again, up to
-    ``NOTIFICATIONS_MAX_ATTEMPTS``.
+
+def notifications_send(*, notification_ids: Iterable[int]) -> int:
+    """Dispatch a batch of notifications; how many e-mails went out now.
+
+    The rows are claimed first (``sent_at`` set, in one transaction, on the
+    rows still unsent that no other run holds), so two runs never both send
+    one. Then the batch is read with its recipients and their e-mail choices
+    in two queries, and the mails go out over one connection to the mail
+    server. A mail that fails is released for the sweep to try again, up to
+    ``NOTIFICATIONS_MAX_ATTEMPTS``; the others of the batch are still sent.
     """
-    claimed = Notification.objects.filter(
-        pk=notification_id,
-        sent_at__isnull=True,
-        attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS,
-    ).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+    claimed = _claim(list(notification_ids))
     if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient", "standard").get(
-        pk=notification_id
+        return 0
+    notifications = list(
+        Notification.objects.filter(pk__in=claimed)
+        .select_related("recipient", "standard")
+        .order_by("pk")
     )
-    recipient = notification.recipient
-    if not recipient.is_active or not recipient.email:
-        return False
-    if not email_wanted(user=recipient, kind=notification.kind):
-        return False
+    refused = set(
+        NotificationPreference.objects.filter(
+            user_id__in={n.recipient_id for n in notifications}, email=False
+        ).values_list("user_id", "kind")
+    )
+    wanted = [
+        n
+        for n in notifications
+        if n.recipient.is_active
+        and n.recipient.email
+        and (n.recipient_id, n.kind) not in refused
+    ]
+    if not wanted:
+        return 0
+    sent, failed = [], {}
+    try:
+        with get_connection(fail_silently=False) as connection:
+            for notification in wanted:
+                try:
+                    connection.send_messages([_email(notification)])
+                except Exception as exc:  # noqa: BLE001 — retried by the sweep
+                    failed[notification.pk] = exc
+                else:
+                    sent.append(notification.pk)
+    except Exception as exc:  # noqa: BLE001 — the mail server cannot be reached
+        failed.update({n.pk: exc for n in wanted if n.pk not in sent})
+    Notification.objects.filter(pk__in=sent).update(emailed=True, last_error="")
+    for pk, exc in failed.items():
+        logger.warning("notification %s not sent: %s", pk, exc)
+        Notification.objects.filter(pk=pk).update(
+            sent_at=None, last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+    return len(sent)
+
+
+def _claim(ids: list[int]) -> list[int]:
+    """Mark the unsent ones of ``ids`` as being sent; the ones marked."""
+    if not ids:
+        return []
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(
+                pk__in=ids,
+                sent_at__isnull=True,
+                attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS,
+            )
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=claimed).update(
+            sent_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    return claimed
+
+
+def _email(notification: Notification) -> EmailMessage:
     subject = f"[{settings.PORTAL_NAME}] {notification.get_kind_display()}"
     body = notification.message
     link = notification.link()
     if link:
         body += "\n\n" + settings.PORTAL_BASE_URL.rstrip("/") + link
-    try:
-        send_mail(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient.email],
-            fail_silently=False,
-        )
-    except Exception as exc:  # noqa: BLE001 — any mail failure is retried
-        logger.warning("notification %s not sent: %s", notification_id, exc)
-        Notification.objects.filter(pk=notification_id).update(
-            sent_at=None, last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
-        )
-        return False
-    Notification.objects.filter(pk=notification_id).update(emailed=True, last_error="")
-    return True
-
-
-def notifications_send(*, notification_ids: Iterable[int]) -> int:
-    return sum(notification_send(notification_id=pk) for pk in notification_ids)
+    return EmailMessage(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
+    )
 
 
 def notifications_sweep(*, now=None, limit: int = 500) -> int:

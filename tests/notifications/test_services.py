@@ -11,6 +11,7 @@ from django.utils import timezone
 from notifications import services
 from notifications.models import Kind, Notification, NotificationPreference, Watch
 from standards import services as standards_services
+from tests.notifications.mail_backends import REFUSED
 
 pytestmark = pytest.mark.django_db
 
@@ -242,17 +243,73 @@ def test_a_failed_mail_is_released_for_the_sweep_and_retried_a_bounded_number_of
     notification = Notification.objects.get()
     later = timezone.now() + timedelta(minutes=5)
 
-    with mock.patch(
-        "notifications.services.send_mail", side_effect=OSError("smtp down")
-    ):
-        services.notifications_sweep(now=later)
-        services.notifications_sweep(now=later)
-        services.notifications_sweep(now=later)
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.DownBackend"
+    services.notifications_sweep(now=later)
+    services.notifications_sweep(now=later)
+    services.notifications_sweep(now=later)
 
     notification.refresh_from_db()
     assert notification.sent_at is None
     assert notification.attempts == 2
     assert "smtp down" in notification.last_error
+
+
+def _batch(world, standard, people):
+    """Unsent outbox rows for ``people`` (the broker never got them)."""
+    with mock.patch("notifications.services.enqueue"):
+        rows = services.notifications_create(
+            recipients=[(p.pk, Kind.REVIEW_NEEDED) for p in people],
+            standard=standard,
+            message="Please review.",
+        )
+    return [row.pk for row in rows]
+
+
+def test_one_refused_mail_leaves_the_rest_of_the_batch_sent(lifecycle, world, settings):
+    world.expert2.email = REFUSED
+    world.expert2.save()
+    standard = lifecycle.draft()
+    people = [world.deputy, world.expert1, world.expert2, world.leader]
+    ids = _batch(world, standard, people)
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.RefusingBackend"
+    mail.outbox.clear()
+
+    assert services.notifications_send(notification_ids=ids) == 3
+
+    assert sorted(to for m in mail.outbox for to in m.to) == sorted(
+        p.email for p in (world.deputy, world.expert1, world.leader)
+    )
+    refused = Notification.objects.get(pk__in=ids, recipient=world.expert2)
+    assert refused.sent_at is None and not refused.emailed
+    assert "no such user" in refused.last_error
+    others = Notification.objects.filter(pk__in=ids).exclude(recipient=world.expert2)
+    assert all(n.emailed and n.sent_at for n in others)
+    # The sweep tries the refused one again, and only it.
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.notifications_sweep(now=timezone.now() + timedelta(hours=1)) == 1
+    assert [m.to for m in mail.outbox] == [[REFUSED]]
+
+
+def test_a_batch_claims_each_row_once_across_runs(lifecycle, world):
+    standard = lifecycle.draft()
+    ids = _batch(world, standard, [world.deputy, world.expert1, world.leader])
+    mail.outbox.clear()
+    assert services.notifications_send(notification_ids=ids) == 3
+    assert services.notifications_send(notification_ids=ids + ids) == 0
+    assert len(mail.outbox) == 3
+
+
+def test_an_unreachable_mail_server_releases_the_whole_batch(
+    lifecycle, world, settings
+):
+    standard = lifecycle.draft()
+    ids = _batch(world, standard, [world.deputy, world.expert1])
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.DownBackend"
+    assert services.notifications_send(notification_ids=ids) == 0
+    rows = Notification.objects.filter(pk__in=ids)
+    assert all(n.sent_at is None and n.attempts == 1 for n in rows)
+    assert all("smtp down" in n.last_error for n in rows)
 
 
 def test_marking_read_one_and_all(lifecycle, world):

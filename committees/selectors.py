@@ -37,33 +37,40 @@ ANONYMOUS_ROLES = UserRoles()
 
 
 def user_roles(user) -> UserRoles:
-    """The current roles of ``user``, computed once per user object."""
+    """The current roles of ``user``, computed once per user object, in two
+    queries (the person, then their roles with the subfields of their
+    fields)."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS_ROLES
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    person = Person.objects.filter(user=user).only("pk", "organisation_id").first()
+    person = Person.objects.filter(user=user).first()
     if person is None:
         result = UserRoles()
     else:
-        roles = list(
+        # The header of every page names the person: keep the one loaded
+        # here as ``user.person`` rather than asking again.
+        user.person = person
+        rows = (
             Role.objects.current()
             .filter(person=person)
-            .values_list("kind", "field_id", "organisation_id")
+            .order_by()
+            .values_list("kind", "field_id", "organisation_id", "field__subfields")
         )
-        kinds = {kind for kind, _, _ in roles}
-        deputy = {f for kind, f, _ in roles if kind == Role.Kind.DEPUTY_LEADER}
-        expert = {f for kind, f, _ in roles if kind == Role.Kind.EXPERT}
-        if deputy or expert:
-            children = Field.objects.filter(parent_id__in=deputy | expert).values_list(
-                "pk", "parent_id"
-            )
-            for child, parent in children:
-                if parent in deputy:
-                    deputy.add(child)
-                if parent in expert:
-                    expert.add(child)
+        kinds = set()
+        deputy, expert, represented = set(), set(), set()
+        for kind, field_id, organisation_id, subfield_id in rows:
+            kinds.add(kind)
+            fields = {field_id} if subfield_id is None else {field_id, subfield_id}
+            # A deputy leader or an expert of a field also acts on its
+            # subfields.
+            if kind == Role.Kind.DEPUTY_LEADER:
+                deputy |= fields
+            elif kind == Role.Kind.EXPERT:
+                expert |= fields
+            elif kind == Role.Kind.MEMBER_REPRESENTATIVE:
+                represented.add(organisation_id)
         result = UserRoles(
             person_id=person.pk,
             organisation_id=person.organisation_id,
@@ -72,9 +79,7 @@ def user_roles(user) -> UserRoles:
             secretariat=Role.Kind.SECRETARIAT in kinds,
             deputy_field_ids=frozenset(deputy),
             expert_field_ids=frozenset(expert),
-            representative_organisation_ids=frozenset(
-                o for kind, _, o in roles if kind == Role.Kind.MEMBER_REPRESENTATIVE
-            ),
+            representative_organisation_ids=frozenset(represented),
         )
     setattr(user, _CACHE_ATTR, result)
     return result
@@ -83,6 +88,10 @@ def user_roles(user) -> UserRoles:
 def forget_user_roles(user) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    # The person kept by ``user_roles`` may be stale too.
+    kept = Person.user.field.remote_field
+    if kept.is_cached(user):
+        kept.delete_cached_value(user)
 
 
 def field_tree():

@@ -14,7 +14,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -79,7 +78,6 @@ def with_review_figures(qs: QuerySet[Standard]) -> QuerySet[Standard]:
     latest = Version.objects.filter(standard=OuterRef("pk")).order_by("-number")
     return qs.annotate(
         current_version_id=Subquery(latest.values("pk")[:1]),
-        current_version_number=Subquery(latest.values("number")[:1]),
         # Counted per standard through the comments' index: a join with
         # COUNT(DISTINCT) would multiply and group every row of the list.
         unanswered_comments=_comment_count(reply=""),
@@ -99,22 +97,45 @@ def _comment_count(**conditions):
 
 
 def with_turn_prefetch(qs: QuerySet[Standard]) -> QuerySet[Standard]:
-    return (
-        with_review_figures(qs)
-        .select_related("field__parent", "organisation", "work_item")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=ExpertAssignment.objects.select_related("expert"),
-            ),
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.only(
-                    "pk", "standard_id", "version_id", "expert_id", "decision"
-                ),
-            ),
-        )
-    )
+    """What a list of drafts shows, in the same query; ``_with_turns`` then
+    loads the experts and recommendations of the drafts in expert review."""
+    return with_review_figures(qs).select_related("field", "organisation")
+
+
+def _load_reviews(standards: list[Standard]) -> None:
+    """Give the drafts in expert review their experts and recommendations,
+    as ``whose_turn`` reads them: a query for the experts of them all, and
+    one for the recommendations of those with experts (without experts, it
+    is the deputy leader's turn whatever was recommended).
+
+    Only those drafts: no other state needs them, and a generic
+    ``prefetch_related`` costs a queryset per standard and relation."""
+    in_review = {
+        s.pk: s
+        for s in standards
+        if s.status == Status.EXPERT_REVIEW
+        and "assignments" not in getattr(s, "_prefetched_objects_cache", {})
+    }
+    if not in_review:
+        return
+    assignments = defaultdict(list)
+    for assignment in ExpertAssignment.objects.filter(
+        standard_id__in=in_review
+    ).select_related("expert"):
+        assignments[assignment.standard_id].append(assignment)
+    recommendations = defaultdict(list)
+    if assignments:
+        for recommendation in Recommendation.objects.filter(
+            standard_id__in=assignments
+        ).only("pk", "standard_id", "version_id", "expert_id", "decision"):
+            recommendations[recommendation.standard_id].append(recommendation)
+    for pk, standard in in_review.items():
+        loaded = {"assignments": assignments.get(pk, [])}
+        if pk in assignments:
+            loaded["recommendations"] = recommendations[pk]
+        if not hasattr(standard, "_prefetched_objects_cache"):
+            standard._prefetched_objects_cache = {}
+        standard._prefetched_objects_cache.update(loaded)
 
 
 @dataclass
@@ -137,14 +158,13 @@ def _name(user) -> str:
 
 def whose_turn(standard: Standard) -> list[Turn]:
     """Derived from the state and the reviews, never stored. Works on a
-    standard from ``with_turn_prefetch`` without further queries, and on any
-    other standard with a few."""
+    standard of ``_with_turns`` (or ``draft_detail``) without further
+    queries, and on any other standard with a few."""
     status = standard.status
     if status == Status.DRAFT:
-        version_number = _current_version_number(standard)
         action = (
             _("upload a first version and submit")
-            if version_number is None
+            if _current_version_id(standard) is None
             else _("revise and submit for expert review")
         )
         return [
@@ -222,13 +242,6 @@ def _current_version_id(standard: Standard):
     return version.pk if version else None
 
 
-def _current_version_number(standard: Standard):
-    if hasattr(standard, "current_version_number"):
-        return standard.current_version_number
-    version = standard.versions.order_by("-number").first()
-    return version.number if version else None
-
-
 def _figure(standard: Standard, name: str) -> int:
     if hasattr(standard, name):
         return getattr(standard, name)
@@ -252,6 +265,7 @@ def drafts_of_user(user) -> list[Standard]:
 
 def _with_turns(qs) -> list[Standard]:
     standards = list(qs)
+    _load_reviews(standards)
     now = timezone.now()
     for standard in standards:
         standard.turns = whose_turn(standard)
@@ -300,11 +314,14 @@ class ReviewQueue:
 OLDEST_FIRST = ("status_changed", "pk")
 
 
-def _queue_parts(user) -> dict[str, tuple[str, QuerySet[Standard]]]:
-    """Each part of the user's queue: its label and its drafts."""
+def _queue_parts(
+    user, *, deputy: bool = True
+) -> dict[str, tuple[str, QuerySet[Standard]]]:
+    """Each part of the user's queue: its label and its drafts (without the
+    deputy leader's parts when ``deputy`` is false)."""
     roles = user_roles(user)
     parts = {}
-    if roles.deputy_field_ids:
+    if deputy and roles.deputy_field_ids:
         for status in DRAFT_CYCLE:
             parts[status] = (
                 Status(status).label,
@@ -338,37 +355,43 @@ def review_queue(user, *, size: int | None = None) -> ReviewQueue:
     ``size`` drafts of each, in a fixed number of queries however long the
     queue is."""
     size = size or REVIEW_PART_SIZE
-    parts = _queue_parts(user)
     queue = ReviewQueue()
-    deputy = [key for key in DRAFT_CYCLE if key in parts]
-    if deputy:
-        # Every state of the deputy's fields: one count, and one query for
-        # the oldest ``size`` of each state.
-        in_fields = Standard.objects.filter(
-            field_id__in=user_roles(user).deputy_field_ids, status__in=DRAFT_CYCLE
-        )
-        totals = dict(
-            in_fields.order_by().values_list("status").annotate(n=Count("pk"))
-        )
-        oldest = in_fields.annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=[F("status")],
-                order_by=[F(name) for name in OLDEST_FIRST],
+    deputy_field_ids = user_roles(user).deputy_field_ids
+    if deputy_field_ids:
+        # Every state of the deputy's fields: one narrow query (an index-only
+        # scan) ranks them and counts each state, then one query loads the
+        # oldest ``size`` of each state with what their rows show.
+        ranked = (
+            Standard.objects.filter(
+                field_id__in=deputy_field_ids, status__in=DRAFT_CYCLE
             )
-        ).filter(place__lte=size)
+            .order_by()
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=[F("status")],
+                    order_by=[F(name) for name in OLDEST_FIRST],
+                ),
+                total=Window(Count("pk"), partition_by=[F("status")]),
+            )
+            .filter(place__lte=size)
+            .values_list("pk", "status", "total")
+        )
+        totals = {}
+        ids = []
+        for pk, status, total in ranked:
+            ids.append(pk)
+            totals[status] = total
         grouped = defaultdict(list)
-        for standard in _with_turns(with_turn_prefetch(oldest.order_by(*OLDEST_FIRST))):
+        oldest = Standard.objects.filter(pk__in=ids).order_by(*OLDEST_FIRST)
+        for standard in _with_turns(with_turn_prefetch(oldest)):
             grouped[standard.status].append(standard)
         queue.deputy = [
-            QueuePart(key, parts[key][0], grouped[key], totals[key])
-            for key in deputy
+            QueuePart(key, Status(key).label, grouped[key], totals[key])
+            for key in DRAFT_CYCLE
             if totals.get(key)
         ]
-    for key in ("expert", "auditor", "leader"):
-        if key not in parts:
-            continue
-        label, qs = parts[key]
+    for key, (label, qs) in _queue_parts(user, deputy=False).items():
         standards = _with_turns(with_turn_prefetch(qs.order_by(*OLDEST_FIRST))[:size])
         total = qs.count()
         if total:
@@ -425,9 +448,6 @@ def draft_detail(*, standard_id, user) -> Standard:
     standard.author_list = list(standard.authors.select_related("organisation"))
     # Reuse what was loaded for whose turn.
     standard.current_version_id = standard.current.pk if standard.current else None
-    standard.current_version_number = (
-        standard.current.number if standard.current else None
-    )
     standard.unanswered_comments = sum(1 for c in comments if not c.reply)
     standard.open_blocking = sum(1 for c in comments if c.is_open_blocking)
     standard._prefetched_objects_cache = {

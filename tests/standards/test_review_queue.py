@@ -4,13 +4,18 @@ there are, and every one of them a page at a time behind "Show all"."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from committees.selectors import UserRoles, user_roles
 from standards import selectors, services
 from standards.models import Standard
 
 from .test_views_pages import page
+
+User = get_user_model()
 
 
 @pytest.fixture
@@ -79,3 +84,108 @@ def test_the_queue_still_says_whose_turn_from_the_comments(client, lifecycle, wo
     [found] = part.standards
     assert found.unanswered_comments == 2 and found.open_blocking == 1
     assert any(t.action == "answer the expert comments" for t in found.turns)
+
+
+def test_each_draft_links_to_its_working_page_even_under_renewal(
+    client, lifecycle, world
+):
+    draft = lifecycle.draft(title="A first draft")
+    renewal = lifecycle.published(title="A standard under renewal")
+    lifecycle.go(renewal, "start_renewal", world.deputy)
+
+    html = page(client, world.deputy, reverse("standards:review"))
+
+    for standard in (draft, renewal):
+        address = reverse("standards:draft", kwargs={"pk": standard.pk})
+        assert f'<a href="{address}">{standard.title}</a>' in html
+    assert '<span class="badge">renewal</span>' in html
+
+
+def test_the_queue_shows_the_same_state_and_whose_turn_as_the_draft_page(
+    client, lifecycle, world
+):
+    lifecycle.draft(title="Without a version", with_version=False)
+    lifecycle.in_review(title="Waiting for the experts")
+    lifecycle.in_audit(title="Being audited")
+
+    html = page(client, world.deputy, reverse("standards:review"))
+
+    queue = selectors.review_queue(world.deputy)
+    standards = [s for part in queue.deputy for s in part.standards]
+    assert len(standards) == 3
+    for standard in standards:
+        badge = render_to_string(
+            "standards/includes/status_badge.html", {"status": standard.status}
+        )
+        turns = render_to_string(
+            "standards/includes/whose_turn.html", {"turns": standard.turns}
+        )
+        assert f"<td>{badge}</td>" in html
+        assert f"<td>{turns}</td>" in html
+    assert "upload a first version and submit" in html
+    experts = f"{world.expert1.get_full_name()}, {world.expert2.get_full_name()}"
+    assert f"<strong>Experts</strong> ({experts}): comment and recommend" in html
+
+
+def test_a_deputys_queue_takes_six_queries_with_the_roles(
+    lifecycle, world, django_assert_num_queries
+):
+    lifecycle.draft()
+    lifecycle.in_review()
+    lifecycle.in_audit()
+    deputy = User.objects.get(pk=world.deputy.pk)
+
+    # The person, the roles; the drafts ranked, the oldest loaded; the
+    # experts and the recommendations of those in review.
+    with django_assert_num_queries(6):
+        queue = selectors.review_queue(deputy)
+
+    assert [part.key for part in queue.deputy] == ["draft", "expert_review", "audit"]
+
+
+def test_roles_include_the_subfields_and_keep_the_person(
+    world, django_assert_num_queries
+):
+    deputy = User.objects.get(pk=world.deputy.pk)
+    with django_assert_num_queries(2):
+        roles = user_roles(deputy)
+    assert roles.deputy_field_ids == {world.field.pk, world.subfield.pk}
+    assert not roles.expert_field_ids and not roles.leader
+    # The header names the person without asking again.
+    with django_assert_num_queries(0):
+        assert deputy.person.pk == roles.person_id
+
+    expert = user_roles(User.objects.get(pk=world.expert1.pk))
+    assert expert.expert_field_ids == {world.field.pk, world.subfield.pk}
+    assert not expert.deputy_field_ids
+    member = user_roles(User.objects.get(pk=world.member.pk))
+    assert member.representative_organisation_ids == {world.organisation.pk}
+    assert user_roles(User.objects.get(pk=world.stranger.pk)) == UserRoles()
+
+
+def test_whose_turn_in_review_with_and_without_experts_in_one_list(lifecycle, world):
+    lifecycle.go(lifecycle.draft(title="Submitted"), "submit", world.member)
+    lifecycle.reviewed(title="Recommended by both")
+    half = lifecycle.in_review(title="Recommended by one")
+    services.recommendation_give(
+        standard_id=half.pk, actor=world.expert1, decision="approve"
+    )
+
+    [part] = [
+        p
+        for p in selectors.review_queue(world.deputy).deputy
+        if p.key == "expert_review"
+    ]
+
+    turns = {s.title: [str(t) for t in s.turns] for s in part.standards}
+    assert turns == {
+        "Submitted": [
+            "Deputy leader: assign experts of Critical Care Subfield",
+        ],
+        "Recommended by both": [
+            "Deputy leader: advance to audit or request changes",
+        ],
+        "Recommended by one": [
+            f"Experts ({world.expert2.get_full_name()}): comment and recommend",
+        ],
+    }

@@ -123,7 +123,8 @@ def database_has_data() -> bool:
 def prepare() -> dict:
     name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
     if os.environ.get("BENCH_REUSE") == "1" and database_has_data():
-        log(f"reusing the data set in {name}")
+        log(f"reusing the data set in {name} (migrating it first)")
+        manage("migrate", "--noinput", "-v0")
         return {"reused": True}
     log(f"creating database {name}")
     psql_admin(f'DROP DATABASE IF EXISTS "{name}"')

@@ -77,30 +77,49 @@ def _from_clock() -> int:
     return time.time_ns() // 1000
 
 
-def _key(kind: str, parts: tuple, version: int) -> str:
+def _key(kind: str, parts: tuple) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
-    return f"public-data:{kind}:{version}:{digest}"
+    return f"public-data:{kind}:{digest}"
+
+
+def _lookup(key: str) -> tuple[int, Any]:
+    """The current version and what ``key`` holds for it (``None`` when it
+    holds nothing or an older version's value), in one round trip: each
+    entry is stored with the version it was computed under. ``(0, None)``
+    when the cache is off or cannot be reached."""
+    if not settings.PUBLIC_CACHE_TIMEOUT:
+        return 0, None
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:  # any backend's connection error
+        logger.warning("The cache cannot be reached", exc_info=True)
+        return 0, None
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return public_version(), None
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return version, entry[1]
+    return version, None
+
+
+def _store(key: str, version: int, value: Any) -> None:
+    try:
+        cache.set(key, (version, value), settings.PUBLIC_CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("Could not store %s in the cache", key, exc_info=True)
 
 
 def cached_public(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, or what it gave for the same ``parts`` since the public
     data last changed. ``parts`` must identify everything the value depends
     on (its arguments, the language of any text in it)."""
-    version = public_version()
-    if not version:
-        return compute()
-    key = _key(kind, parts, version)
-    try:
-        value = cache.get(key)
-    except Exception:
-        logger.warning("The cache cannot be reached", exc_info=True)
-        return compute()
+    key = _key(kind, parts)
+    version, value = _lookup(key)
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value, settings.PUBLIC_CACHE_TIMEOUT)
-        except Exception:
-            logger.warning("Could not store %s in the cache", kind, exc_info=True)
+        if version:
+            _store(key, version, value)
     return value
 
 
@@ -117,8 +136,8 @@ def cache_public_response(view: Callable) -> Callable:
     """Serve a view's successful JSON answers to GETs of anonymous callers
     from the cache.
 
-    Keyed on the public data version, the address with its query, the
-    ``Accept`` header and the language; a conditional request is answered
+    Kept for the current public data version, per address with its query,
+    ``Accept`` header and language; a conditional request is answered
     with 304 from the cached ``ETag`` and ``Last-Modified``. Signed-in
     callers, other methods and other statuses always reach the view.
     """
@@ -127,9 +146,6 @@ def cache_public_response(view: Callable) -> Callable:
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or not is_anonymous_request(request):
             return view(request, *args, **kwargs)
-        version = public_version()
-        if not version:
-            return view(request, *args, **kwargs)
         key = _key(
             "response",
             (
@@ -137,15 +153,12 @@ def cache_public_response(view: Callable) -> Callable:
                 request.META.get("HTTP_ACCEPT", ""),
                 translation.get_language(),
             ),
-            version,
         )
-        try:
-            stored = cache.get(key)
-        except Exception:
-            logger.warning("The cache cannot be reached", exc_info=True)
-            return view(request, *args, **kwargs)
+        version, stored = _lookup(key)
         if stored is not None:
             return _from_stored(request, stored)
+        if not version:
+            return view(request, *args, **kwargs)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not getattr(response, "is_rendered", 1):
             response.render()
@@ -161,10 +174,7 @@ def cache_public_response(view: Callable) -> Callable:
                 "content": response.content,
                 "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
             }
-            try:
-                cache.set(key, stored, settings.PUBLIC_CACHE_TIMEOUT)
-            except Exception:
-                logger.warning("Could not store a response", exc_info=True)
+            _store(key, version, stored)
         return response
 
     return wrapper

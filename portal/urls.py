@@ -20,6 +20,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The API first: every page include below has an empty prefix and would
+    # be walked through before it otherwise.
+    path("api/", include("portal.api_urls")),
     path("", include("committees.urls")),
     path("", include("workplan.urls")),
     path("", include("qms.urls")),
@@ -29,7 +32,6 @@ urlpatterns = [
     path("", include("standards.pdf_urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
-    path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -110,6 +110,12 @@ class Standard(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["field", "status"]),
             # The API's default order (newest change first), walked backwards.
             models.Index(fields=["updated", "id"], name="standard_updated_idx"),
+            # The review queue: a deputy's fields, by state, oldest first,
+            # read from the index alone (standards.selectors.review_queue).
+            models.Index(
+                fields=["field", "status", "status_changed", "id"],
+                name="standard_queue_idx",
+            ),
         ]
 
     def __str__(self):

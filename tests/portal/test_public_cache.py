@@ -245,8 +245,21 @@ def test_the_browsable_api_page_is_never_cached(published):
     assert first.status_code == 200
     assert first["Content-Type"].startswith("text/html")
     key_parts = ("/api/v1/standards/", "text/html", "en")
-    version = public_cache.public_version()
-    assert cache.get(public_cache._key("response", key_parts, version)) is None
+    assert cache.get(public_cache._key("response", key_parts)) is None
     json_parts = ("/api/v1/standards/", "", "en")
     client.get("/api/v1/standards/")
-    assert cache.get(public_cache._key("response", json_parts, version)) is not None
+    assert cache.get(public_cache._key("response", json_parts)) is not None
+
+
+@pytest.mark.redis
+def test_the_redis_cache_keeps_one_client_per_pool(settings):
+    from portal.cache import RedisCache
+
+    backend = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-clients"})
+    backend.set("a", 1)
+    assert backend.incr("a") == 2
+    assert backend.get_many(["a", "b"]) == {"a": 2}
+    client = backend._cache.get_client()
+    assert backend._cache.get_client() is client
+    assert backend._cache.get_client(write=True) is client  # one server: one pool
+    backend.delete("a")

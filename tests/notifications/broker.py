@@ -2,14 +2,18 @@
 
 import contextlib
 
+import kombu.pools
+
 from portal.celery import app
 
 
 def _forget_connections() -> None:
-    # Celery caches its connection and producer pools on first use.
-    if app._pool is not None:
-        with contextlib.suppress(Exception):
-            app._pool.force_close_all()
+    # Celery caches its connection and producer pools on first use, and kombu
+    # keeps them in registries of its own, per broker address: closing one
+    # without emptying those would leave a closed pool for the next test of
+    # the same broker (even an eager task takes a producer from it).
+    with contextlib.suppress(Exception):
+        kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

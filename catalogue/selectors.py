@@ -102,14 +102,7 @@ def catalogue_search(
     carries ``published_on`` and ``edition_number`` (its in-force edition) and,
     when searching, ``rank``.
     """
-    qs = (
-        Standard.objects.public()
-        .select_related("field__parent", "organisation", "work_item")
-        .annotate(
-            published_on=F("search_document__published_on"),
-            edition_number=F("search_document__edition"),
-        )
-    )
+    qs = _results()
     if field is not None:
         qs = qs.filter(Q(field=field) | Q(field__parent=field))
     if work_item is not None:
@@ -159,7 +152,8 @@ def catalogue_page(filters: dict, *, page=None, per_page: int = 20) -> Page:
 
     The page is kept in the public cache until the public data changes, so
     a search many readers make (or one reader pages back through) is made
-    once; a new one costs a count, the page and its snippets.
+    once; a new one costs the page's ids with their count, its rows and
+    their snippets.
     """
     parts = (
         filters["q"],
@@ -220,18 +214,22 @@ def _page_ids(qs: QuerySet, page, per_page: int) -> tuple[list[int], int, int]:
     return ids, count, number
 
 
-def _standards_in_order(ids: list[int]) -> list[Standard]:
-    """The public standards of ``ids``, in that order, with what a result
-    shows (its field, organisation, work item and in-force edition)."""
-    found = (
-        Standard.objects.filter(pk__in=ids)
+def _results() -> QuerySet[Standard]:
+    """Public standards with what a result shows: field, organisation, work
+    item, and the date and number of the in-force edition."""
+    return (
+        Standard.objects.public()
         .select_related("field__parent", "organisation", "work_item")
         .annotate(
             published_on=F("search_document__published_on"),
             edition_number=F("search_document__edition"),
         )
-        .in_bulk()
     )
+
+
+def _standards_in_order(ids: list[int]) -> list[Standard]:
+    """The public standards of ``ids``, in that order, as ``_results``."""
+    found = _results().filter(pk__in=ids).in_bulk()
     return [found[pk] for pk in ids if pk in found]
 
 

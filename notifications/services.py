@@ -202,12 +202,17 @@ def notifications_enqueue(ids: list[int]) -> None:
 
 
 def email_wanted(*, user, kind: str) -> bool:
-    preference = (
-        NotificationPreference.objects.filter(user=user, kind=kind)
-        .values_list("email", flat=True)
-        .first()
+    """E-mail is on for every kind unless the user turned it off."""
+    return (user.pk, kind) not in _emails_refused([user.pk])
+
+
+def _emails_refused(user_ids) -> set[tuple[int, str]]:
+    """The (user, kind) pairs of ``user_ids`` whose e-mail is turned off."""
+    return set(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, email=False
+        ).values_list("user_id", "kind")
     )
-    return preference is not False
 
 
 def notification_send(*, notification_id: int) -> bool:
@@ -233,11 +238,7 @@ def notifications_send(*, notification_ids: Iterable[int]) -> int:
         .select_related("recipient", "standard")
         .order_by("pk")
     )
-    refused = set(
-        NotificationPreference.objects.filter(
-            user_id__in={n.recipient_id for n in notifications}, email=False
-        ).values_list("user_id", "kind")
-    )
+    refused = _emails_refused({n.recipient_id for n in notifications})
     wanted = [
         n
         for n in notifications

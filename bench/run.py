@@ -14,6 +14,10 @@ Environment (all optional):
   BENCH_UNCACHED      1 (default) also measures every address with the
                       public cache off (PORTAL_PUBLIC_CACHE_TIMEOUT=0): what a
                       search nobody made before costs; 0 skips that pass
+  BENCH_ONLY          measure only the addresses whose name contains one of
+                      these comma-separated words (and the bare view), e.g.
+                      "review,API"; prints the table without writing
+                      bench/results.json
 
 Every address is measured as served in production: from the public cache
 when the same page was asked for before (wrk repeats one address). The
@@ -49,6 +53,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 UNCACHED = os.environ.get("BENCH_UNCACHED", "1") == "1"
+ONLY = [w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-pass-2024")
 DEPUTY = os.environ.get("BENCH_DEPUTY", "bench-deputy")
@@ -382,12 +387,19 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _chosen(name: str) -> bool:
+    return any(word in name for word in ONLY)
+
+
 def run_pass(wrk: str, ids: dict, *, cached: bool) -> list[dict]:
     server = serve(cached=cached)
     try:
         session = login()
         rows = []
         for address in addresses(ids, session):
+            name = address["name"]
+            if ONLY and name != "bare view (ceiling)" and not _chosen(name):
+                continue
             if (address["name"], address["kind"]) not in ADDRESS_KINDS:
                 ADDRESS_KINDS.append((address["name"], address["kind"]))
             log(f"measuring {address['name']} ({address['path']})")
@@ -437,7 +449,10 @@ def main() -> int:
         "results": rows,
         "results_public_cache_off": uncached,
     }
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    if not ONLY:
+        (ROOT / "bench" / "results.json").write_text(
+            json.dumps(results, indent=2) + "\n"
+        )
     print()
     print("As served (public cache on, shared through Redis):")
     print(table(rows))
@@ -449,7 +464,10 @@ def main() -> int:
     if generated.get("seconds"):
         total = generated["seconds"]["total"]
         print(f"\ndata generation: {total} s (target < 120 s)")
-    print(f"results: {ROOT / 'bench' / 'results.json'}")
+    if ONLY:
+        print(f"BENCH_ONLY={','.join(ONLY)}: bench/results.json left as it was")
+    else:
+        print(f"results: {ROOT / 'bench' / 'results.json'}")
     return 0
 
 

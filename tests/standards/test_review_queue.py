@@ -189,3 +189,73 @@ def test_whose_turn_in_review_with_and_without_experts_in_one_list(lifecycle, wo
             f"Experts ({world.expert2.get_full_name()}): comment and recommend",
         ],
     }
+
+
+# Rendered rows are kept per process (standards_tags.draft_rows), keyed by
+# everything a row shows: a row that changes in any way must show at once.
+
+
+def _row_of(html, title):
+    start = html.index(title)
+    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+
+
+def test_a_kept_row_changes_as_soon_as_whose_turn_does(client, lifecycle, world):
+    standard = lifecycle.in_review(title="Turn after turn")
+    url = reverse("standards:review")
+    before = _row_of(page(client, world.deputy, url), standard.title)
+    assert "comment and recommend" in before
+
+    for expert in (world.expert1, world.expert2):
+        services.recommendation_give(
+            standard_id=standard.pk, actor=expert, decision="approve"
+        )
+    after = _row_of(page(client, world.deputy, url), standard.title)
+
+    assert "comment and recommend" not in after
+    assert "advance to audit or request changes" in after
+
+
+def test_a_kept_row_changes_with_the_title_and_the_days_waiting(
+    client, lifecycle, world
+):
+    standard = lifecycle.draft(title="First title")
+    url = reverse("standards:review")
+    assert '<td class="number">0</td>' in _row_of(
+        page(client, world.deputy, url), "First title"
+    )
+
+    Standard.objects.filter(pk=standard.pk).update(
+        title="Second <title>", status_changed=timezone.now() - timedelta(days=3)
+    )
+    html = page(client, world.deputy, url)
+
+    assert "First title" not in html
+    row = _row_of(html, "Second &lt;title&gt;")
+    assert '<td class="number">3</td>' in row and "<title>" not in row
+
+
+def test_rows_are_the_same_kept_or_rendered_afresh(lifecycle, world, settings):
+    from standards.templatetags.standards_tags import draft_rows
+
+    lifecycle.draft(title="Row & co")
+    lifecycle.in_review(title="Row <two>")
+    lifecycle.in_audit(title="Row three")
+    standards = [
+        s
+        for part in selectors.review_queue(world.deputy).deputy
+        for s in part.standards
+    ]
+
+    settings.DEBUG = False
+    kept = [draft_rows(standards, True), draft_rows(standards, True)]
+    settings.DEBUG = True
+    fresh = draft_rows(standards, True)
+
+    assert kept[0] == kept[1] == fresh
+    assert fresh.count("<tr>") == 3 and "Row &amp; co" in fresh
+    assert "Row &lt;two&gt;" in fresh and "Row <two>" not in fresh
+    # Without the organisation under the title, the same drafts make other rows.
+    under_title = f'<br><span class="meta">{world.organisation.name}</span>'
+    assert under_title in fresh
+    assert under_title not in draft_rows(standards, False)

@@ -1,6 +1,8 @@
 """Search finds the same standards for a fixed set of English and Chinese
 queries, on SQLite and on PostgreSQL."""
 
+import re
+
 import pytest
 
 from catalogue import analysis, selectors
@@ -173,3 +175,43 @@ def test_stop_words_are_those_of_postgresql(db):
             [sorted(analysis.STOP_WORDS)],
         )
         assert cursor.fetchall() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "marked"),
+    [
+        # Snowball changes the last letters of some words; the snippet marks
+        # every word the index stems alike.
+        ("happiness", "The happy few.", ["happy"]),
+        ("die", "Dying processes must be logged.", ["Dying"]),
+        ("abilities", "The ability to refuse.", ["ability"]),
+        ("possible", "Where possibility allows.", ["possibility"]),
+        # A word inside a longer one is another word.
+        ("evaluation", "A reevaluation, then an evaluation.", ["evaluation"]),
+        # English right after Chinese is a word of its own.
+        ("evaluation", "模型evaluation结果", ["evaluation"]),
+        ("the evaluation", "The EVALUATIONS of the model.", ["EVALUATIONS"]),
+    ],
+)
+def test_snippets_mark_each_word_with_a_searched_stem(query, text, marked):
+    snippet = selectors._snippet(text, analysis.parse_query(query))
+    assert snippet is not None
+    assert re.findall("<mark>(.*?)</mark>", snippet) == marked
+
+
+def test_a_snippet_comes_from_deep_in_a_long_text(corpus, lifecycle, world):
+    from .conftest import publish
+
+    filler = "Plain words about nothing in particular. " * 400  # 16,400 chars
+    standard = publish(
+        lifecycle,
+        title="Long",
+        scope="A scope without it.",
+        body=f"{filler}Then hallucination appears, late.",
+        field=world.field,
+    )
+    catalogue_services.search_index_standard(standard.pk)
+    [found] = selectors.catalogue_search(q="hallucinations")
+    selectors.attach_snippets([found], "hallucinations")
+    assert "<mark>hallucination</mark> appears" in found.snippet
+    assert found.snippet.startswith("… ")

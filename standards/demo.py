@@ -143,6 +143,32 @@ class _Samples:
         standard = self.certified(*args, **kwargs)
         return self.go(standard, "publish", "leader")
 
+    def next_edition(self, standard, *, change: str, note: str):
+        """Take a published standard through a renewal to its next edition,
+        whose text differs from the last one by ``change``."""
+        self.go(
+            standard,
+            "start_renewal",
+            "deputy",
+            comment="Systematic review: the accuracy threshold is too low.",
+        )
+        body = _body(standard.title, standard.scope, note)
+        old, new = change.split(" → ")
+        services.version_create(
+            standard_id=standard.pk,
+            actor=self.u["member"],
+            body=body.replace(old, new),
+            change_summary=f"{old} → {new}",
+        )
+        self.go(standard, "submit", "member")
+        for expert in ("expert1", "expert2"):
+            services.recommendation_give(
+                standard_id=standard.pk, actor=self.u[expert], decision="approve"
+            )
+        self.go(standard, "advance_to_audit", "deputy")
+        self.go(standard, "certify", "auditor", comment="Procedure followed.")
+        return self.go(standard, "publish", "leader")
+
     def load(self) -> None:
         critical, pharma, eye, cancer = self.fields
         self.draft(
@@ -170,6 +196,11 @@ class _Samples:
         evaluation = self.published(
             "Evaluation methods for medical large language models",
             "Methods and metrics for evaluating medical large language models.",
+        )
+        self.next_edition(
+            evaluation,
+            change="| 85 % | → | 90 % |",
+            note="Second edition: a higher accuracy threshold.",
         )
         reaffirmed = self.published(
             "Data de-identification for medical LLM evaluation",

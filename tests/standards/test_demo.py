@@ -49,9 +49,17 @@ def test_sample_standards_tell_the_whole_story(demo_users):
     assert published.filter(history__action="reaffirm").count() == 1
     assert all(s.number and s.editions.exists() for s in published)
 
-    renewal = samples.get(history__action="start_renewal")
-    assert renewal.status == Status.DRAFT and renewal.under_renewal
+    renewal = samples.get(status=Status.DRAFT, has_edition=True)
+    assert renewal.under_renewal and renewal.history.filter(action="start_renewal")
     assert renewal.versions.count() == 2
+
+    # A standard renewed to its second edition, whose text differs: the
+    # editions' diff has something to show.
+    [renewed] = [s for s in published if s.editions.count() == 2]
+    first, second = renewed.editions.order_by("edition")
+    assert (first.version.number, second.version.number) == (1, 2)
+    assert "| 85 % |" in first.version.body and "| 90 % |" in second.version.body
+    assert second.in_force and not first.in_force
 
     abolished = samples.get(status=Status.ABOLISHED)
     assert abolished.replaced_by in published

@@ -1,6 +1,8 @@
 """PDFs of editions and certificates (WeasyPrint), rendered eagerly here."""
 
+import gc
 import io
+import re
 import socket
 import threading
 from pathlib import Path
@@ -110,6 +112,114 @@ def test_publishing_renders_the_edition_with_cover_contents_body_and_history(
     fonts = fonts_of(reader)
     assert any("Noto-Sans-CJK-SC" in f for f in fonts), fonts
     assert not any("JP" in f for f in fonts), fonts
+
+
+def embedded_fonts(reader: PdfReader) -> dict[str, list[str]]:
+    """BaseFont name → the font-file keys of its descriptor, every page."""
+    found = {}
+    for page in reader.pages:
+        for ref in page.get("/Resources", {}).get("/Font", {}).values():
+            font = ref.get_object()
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            found[str(font["/BaseFont"])] = [
+                key for key in descriptor if key.startswith("/FontFile")
+            ]
+    return found
+
+
+@pytest.mark.cjk_font
+def test_the_edition_keeps_its_outline_contents_and_embedded_font_subsets(
+    lifecycle, django_capture_on_commit_callbacks
+):
+    body = BODY + (
+        "\n## Results 结果\n\n| Item 条目 | Value 数值 |\n|---|---|\n"
+        "| Accuracy 准确率 | 78.1 % |\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = publish(lifecycle, body=body)
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.READY, edition.pdf_error
+    text, reader = text_of(pdf_files()[0])
+
+    # The outline (bookmarks) has the headings of the body.
+    titles = []
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        else:
+            titles.append(item.title)
+    assert {"Introduction", "Terms", "Method", "Results 结果"} <= set(titles)
+    # The contents give each heading its page after a dotted leader.
+    contents = reader.pages[1].extract_text()
+    assert re.search(r"Introduction \.{8,} ?\d+", contents), contents
+    assert re.search(r"Results 结果 \.{8,} ?\d+", contents), contents
+    # The sized table keeps its text; the running header and footer are there.
+    flat = text.replace("\n", "")
+    assert "Accuracy 准确率" in flat and "78.1 %" in flat
+    assert edition.number in reader.pages[2].extract_text()
+    # Every font is embedded, as a subset (a six-letter tag before its name),
+    # and the Chinese glyphs come from the Simplified Chinese face.
+    fonts = embedded_fonts(reader)
+    assert fonts and all(files for files in fonts.values()), fonts
+    assert all(re.match(r"/[A-Z]{6}\+", name) for name in fonts), fonts
+    assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
+
+
+def test_tables_whose_cells_fit_on_one_line_get_their_column_widths():
+    html = (
+        "<table>\n<thead>\n<tr>\n<th>Item 条目</th>\n"
+        '<th align="right">Value</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n'
+        "<td>Accuracy of the model 模型准确率</td>\n"
+        '<td align="right">78.1 %</td>\n</tr>\n</tbody>\n</table>'
+    )
+
+    sized = pdf.with_table_columns(html)
+
+    widths = [float(w) for w in re.findall(r'<col style="width: ([0-9.]+)%">', sized)]
+    assert len(widths) == 2 and widths[0] > 2 * widths[1]
+    assert abs(sum(widths) - 100) < 0.1
+    assert sized.startswith('<table class="sized"><colgroup>')
+    assert "Accuracy of the model 模型准确率" in sized
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "long text " * 40,  # wraps: the automatic layout shares the width
+        "<p>a paragraph</p>",  # block content: left to the automatic layout
+    ],
+)
+def test_other_tables_keep_the_automatic_layout(cell):
+    html = (
+        f"<table>\n<tbody>\n<tr>\n<td>a</td>\n<td>{cell}</td>\n</tr>\n"
+        "</tbody>\n</table>"
+    )
+    assert pdf.with_table_columns(html) == html
+
+
+def test_margin_boxes_are_sized_only_when_both_texts_fit_on_one_line():
+    left, right = pdf.margin_box_widths(
+        "T/PORTAL 0001-2025", "医疗大语言模型评测 Evaluation"
+    )
+    assert left.endswith("%") and right.endswith("%")
+    assert abs(float(left[:-1]) + float(right[:-1]) - 100) < 0.1
+    assert pdf.margin_box_widths("T/PORTAL 0001-2025", "很长的标题" * 20) is None
+    assert pdf.margin_box_widths("", "title") is None
+
+
+def test_a_render_leaves_the_garbage_collector_as_it_found_it(settings):
+    before = gc.get_threshold()
+    pdf.render_pdf("<p>one page</p>")
+    assert gc.get_threshold() == before
+
+    settings.PDF_MAX_PAGES = 1
+    with pytest.raises(pdf.PdfRenderError):
+        pdf.render_pdf('<p style="break-after: page">1</p><p>2</p>')
+    assert gc.get_threshold() == before
 
 
 def test_rendering_the_same_edition_twice_leaves_one_pdf(

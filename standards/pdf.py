@@ -37,7 +37,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.errors import ApplicationError, Conflict, Forbidden
-from portal.markdown import render_markdown
+from portal.markdown import render_markdown_with_toc
 from portal.queue import enqueue
 
 from . import permissions
@@ -47,8 +47,6 @@ logger = logging.getLogger(__name__)
 
 CJK_FONT = "Noto Sans CJK SC"
 CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-HEADING_RE = re.compile(r"<h([1-3])>(.*?)</h\1>", re.DOTALL)
-TOC_LEVELS = {"1": 1, "2": 2}
 
 
 class PdfRenderError(Exception):
@@ -128,39 +126,6 @@ def page_x_of_y_css() -> str:
 
 def language_of(*texts: str) -> str:
     return "zh-Hans" if any(CJK_RE.search(t or "") for t in texts) else "en"
-
-
-@dataclass
-class TocEntry:
-    level: int
-    id: str
-    text: str
-
-
-def with_heading_ids(html: str) -> tuple[str, list[TocEntry]]:
-    """Give the body's headings ids, and list h1/h2 for the contents.
-
-    The body comes from ``render_markdown``, whose sanitiser leaves headings
-    without attributes, so a plain pattern finds them all."""
-    toc: list[TocEntry] = []
-    counter = 0
-
-    def number(match):
-        nonlocal counter
-        counter += 1
-        level, inner = match.group(1), match.group(2)
-        anchor = f"sec-{counter}"
-        if level in TOC_LEVELS:
-            toc.append(
-                TocEntry(
-                    level=TOC_LEVELS[level],
-                    id=anchor,
-                    text=mark_safe(strip_tags(inner)),  # noqa: S308 — sanitised
-                )
-            )
-        return f'<h{level} id="{anchor}">{inner}</h{level}>'
-
-    return HEADING_RE.sub(number, html), toc
 
 
 TABLE_RE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
@@ -269,7 +234,10 @@ def _base_context(*texts: str, number: str, title: str) -> dict:
 
 def edition_html(edition: Edition) -> str:
     standard = edition.standard
-    body, toc = with_heading_ids(str(render_markdown(edition.version.body)))
+    # The same heading ids as the standard's page (``#sec-scope``), so that
+    # a link to a section works in both; the contents list the text's top
+    # two levels, as the page's do.
+    body, toc = render_markdown_with_toc(edition.version.body, shift_headings=0)
     body = with_table_columns(body)
     history = list(
         HistoryEntry.objects.filter(standard=standard)

@@ -169,6 +169,27 @@ def test_the_edition_keeps_its_outline_contents_and_embedded_font_subsets(
     assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
 
 
+def test_the_pdf_gives_headings_the_ids_of_the_standards_page(client, lifecycle):
+    from django.urls import reverse
+
+    edition = publish(lifecycle)
+    html = pdf.edition_html(edition)
+    page = client.get(
+        reverse("standards:detail", kwargs={"pk": edition.standard_id})
+    ).content.decode()
+
+    ids = ["sec-introduction", "sec-terms", "sec-method"]
+    for anchor in ids:
+        assert f'id="{anchor}"' in html and f'id="{anchor}"' in page
+    # The contents link to them, the text's top two levels, the second indented.
+    contents = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    assert re.findall(r'<li class="level-(\d)"><a href="#sec-([a-z]+)"', contents) == [
+        ("1", "introduction"),
+        ("2", "terms"),
+        ("1", "method"),
+    ]
+
+
 def test_tables_whose_cells_fit_on_one_line_get_their_column_widths():
     html = (
         "<table>\n<thead>\n<tr>\n<th>Item 条目</th>\n"

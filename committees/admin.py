@@ -9,6 +9,7 @@ from .models import (
     Person,
     ProcedureStep,
     Role,
+    SeedRecord,
     WorkingGroup,
 )
 
@@ -104,3 +105,23 @@ class ActionItemAdmin(admin.ModelAdmin):
     search_fields = ["text", "owner__name", "meeting__title"]
     list_select_related = ["meeting", "owner"]
     autocomplete_fields = ["owner"]
+
+
+@admin.register(SeedRecord)
+class SeedRecordAdmin(admin.ModelAdmin):
+    """What load_working_group loaded, for reading only: the command alone
+    writes these rows (``--force`` re-applies the seed)."""
+
+    list_display = ["key", "model", "object_pk", "loaded_at"]
+    list_filter = ["model"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "model", "object_pk", "values_hash", "loaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

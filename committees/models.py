@@ -256,3 +256,27 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class SeedRecord(models.Model):
+    """A row that ``load_working_group`` loaded from the seed, by its seed key.
+
+    A recorded key is never loaded again, so what editors change or delete
+    afterwards stays changed or deleted; only ``--force`` re-applies it.
+    """
+
+    key = models.CharField(_("seed key"), max_length=500, unique=True)
+    model = models.CharField(_("model"), max_length=100)
+    object_pk = models.CharField(_("object id"), max_length=64)
+    values_hash = models.CharField(
+        _("hash of the seeded values"), max_length=64, help_text=_("SHA-256.")
+    )
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("seed record")
+        verbose_name_plural = _("seed records")
+
+    def __str__(self):
+        return self.key

@@ -20,6 +20,7 @@ from committees.models import (
     Person,
     ProcedureStep,
     Role,
+    SeedRecord,
     WorkingGroup,
 )
 from qms.models import QmsStep
@@ -142,6 +143,7 @@ def _counts():
     counts = {m._meta.label: m.objects.count() for m in models}
     through = apps.get_model("workplan", "WorkItem").fields.through
     counts["work item fields"] = through.objects.count()
+    counts["seed records"] = SeedRecord.objects.count()
     return counts
 
 
@@ -277,3 +279,235 @@ def test_reloading_keeps_what_editors_added(working_group):
 
     meeting.refresh_from_db()
     assert meeting.minutes == "# Minutes\n\nApproved."
+
+
+# Seed once: a row loaded from the seed is never overwritten or re-created by
+# a later run; only --force re-applies the seed.
+
+PEKING = "Peking University"
+ZIMING_ROLE = "role:Ziming Zou:deputy_leader:astronomy-and-space-field"
+
+
+def _load(*args):
+    out = io.StringIO()
+    call_command("load_working_group", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def _secretariat_edits():
+    """Peking University is no longer a member and renamed; a deputy leader's
+    role is deleted."""
+    org = Organisation.objects.get(name=PEKING)
+    org.name = "Peking University (former member)"
+    org.is_member = False
+    org.member_order = None
+    org.save()
+    Role.objects.get(person__name="Ziming Zou", kind=Role.Kind.DEPUTY_LEADER).delete()
+    return org
+
+
+def _seed_with_new_lines(tmp_path):
+    """The seed of a later release: a new member, a new deputy leader of an
+    existing field, a new work item."""
+    text = SEED.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    for after, new in [
+        (
+            "  • Institute of Psychology, Chinese Academy of Sciences",
+            "  • New Member Institute",
+        ),
+        (
+            "    • Zujie Ren, Professor, Zhejiang Lab",
+            "    • Nova Deputy, Professor, New Member Institute",
+        ),
+        (
+            "  • Continuous Monitoring and Improvement Mechanisms for LLM "
+            "Standards and Specifications",
+            "  • Seed Once LLM",
+        ),
+    ]:
+        lines.insert(lines.index(after) + 1, new)
+    path = tmp_path / "seed.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_every_seed_row_is_recorded_once_with_its_key(working_group):
+    counts = _counts()
+    seeded = sum(n for label, n in counts.items() if label != "seed records")
+    assert counts["seed records"] == seeded
+
+    record = SeedRecord.objects.get(key="organisation:peking-university")
+    assert record.model == "committees.Organisation"
+    assert record.object_pk == str(Organisation.objects.get(name=PEKING).pk)
+    assert re.fullmatch(r"[0-9a-f]{64}", record.values_hash)
+    role = SeedRecord.objects.get(key=ZIMING_ROLE)
+    assert role.model == "committees.Role"
+    leader = SeedRecord.objects.get(key__startswith="role:", key__endswith=":leader")
+    assert leader.object_pk == str(Role.objects.get(kind=Role.Kind.LEADER).pk)
+    assert SeedRecord.objects.get(
+        model="workplan.WorkItem_fields", key__contains="medical"
+    )
+
+
+@pytest.mark.django_db
+def test_rerun_after_the_secretariat_edited_and_deleted_changes_nothing(
+    working_group,
+):
+    org = _secretariat_edits()
+    before = _counts()
+
+    out = _load()
+    out += _load()
+
+    assert _counts() == before
+    org.refresh_from_db()
+    assert org.name == "Peking University (former member)"
+    assert org.is_member is False
+    assert org.member_order is None
+    assert not Role.objects.filter(
+        person__name="Ziming Zou", kind=Role.Kind.DEPUTY_LEADER
+    ).exists()
+    assert not Organisation.objects.filter(name=PEKING).exists()
+    # Its people still belong to the renamed row, not to a new "Peking University".
+    assert Person.objects.filter(organisation=org).exists()
+    assert "no rows were added" in out
+    assert "0 created" in out
+    assert "1 skipped as edited, 1 skipped as deleted" in out
+
+
+@pytest.mark.django_db
+def test_rerun_reports_what_it_skipped(working_group):
+    _secretariat_edits()
+    out = io.StringIO()
+    call_command("load_working_group", verbosity=2, stdout=out)
+    assert "edited: organisation:peking-university" in out.getvalue()
+    assert f"deleted: {ZIMING_ROLE}" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_new_seed_line_is_created_on_rerun_and_the_edits_stay(
+    working_group, tmp_path
+):
+    org = _secretariat_edits()
+    before = _counts()
+
+    out = _load("--seed", str(_seed_with_new_lines(tmp_path)))
+
+    after = _counts()
+    assert after["committees.Organisation"] == before["committees.Organisation"] + 1
+    assert after["committees.Person"] == before["committees.Person"] + 1
+    assert after["committees.Role"] == before["committees.Role"] + 1
+    assert after["workplan.WorkItem"] == before["workplan.WorkItem"] + 1
+    assert after["seed records"] == before["seed records"] + 4
+    new = Organisation.objects.get(name="New Member Institute")
+    assert (new.is_member, new.member_order) == (True, 39)
+    role = Role.objects.get(person__name="Nova Deputy")
+    assert (role.kind, role.field.name, role.order) == (
+        Role.Kind.DEPUTY_LEADER,
+        "Astronomy and Space Field",
+        3,
+    )
+    assert WorkItem.objects.get(title="Seed Once LLM").order == 18
+    assert "Loaded the working group: 1 organisations, 1 people" in out
+    assert "4 created" in out
+    org.refresh_from_db()
+    assert (org.name, org.is_member) == ("Peking University (former member)", False)
+    assert not Role.objects.filter(person__name="Ziming Zou").exists()
+
+    # ...and only once.
+    _load("--seed", str(_seed_with_new_lines(tmp_path)))
+    assert _counts() == after
+
+
+@pytest.mark.django_db
+def test_force_puts_the_seed_back_and_says_what_it_changed(working_group, seed):
+    fresh = _counts()
+    _secretariat_edits()
+    deputy = Person.objects.get(name="Zujie Ren")
+    deputy.title = "Emeritus"
+    deputy.save()
+
+    out = _load("--force")
+
+    assert _counts() == fresh
+    org = Organisation.objects.get(name=PEKING)
+    assert (org.is_member, org.member_order) == (
+        True,
+        seed["members"].index(PEKING) + 1,
+    )
+    role = Role.objects.get(person__name="Ziming Zou", kind=Role.Kind.DEPUTY_LEADER)
+    assert (role.field.name, role.order) == ("Astronomy and Space Field", 1)
+    assert SeedRecord.objects.get(key=ZIMING_ROLE).object_pk == str(role.pk)
+    deputy.refresh_from_db()
+    assert deputy.title == "Professor"
+    assert (
+        "organisation:peking-university: name: Peking University (former member)"
+        " → Peking University" in out
+    )
+    assert "organisation:peking-university: is_member: False → True" in out
+    assert f"{ZIMING_ROLE}: re-created" in out
+    assert "person:Zujie Ren:zhejiang-lab: title: Emeritus → Professor" in out
+    assert "3 restored by --force" in out
+
+    # The seed is the record again: a normal run keeps everything.
+    out = _load()
+    assert _counts() == fresh
+    assert "0 skipped as edited, 0 skipped as deleted" in out
+
+
+@pytest.mark.django_db
+def test_rows_loaded_before_recording_began_are_adopted_unchanged(working_group):
+    fresh = _counts()
+    # A database loaded by an older version: the rows, no records, and an
+    # organisation the secretariat had changed since.
+    SeedRecord.objects.all().delete()
+    org = Organisation.objects.get(name=PEKING)
+    org.is_member = False
+    org.save()
+    meeting = Meeting.objects.get()
+    meeting.title = "First Meeting"
+    meeting.save()
+
+    out = _load()
+
+    assert _counts() == fresh
+    org.refresh_from_db()
+    assert org.is_member is False
+    meeting.refresh_from_db()
+    assert meeting.title == "First Meeting"
+    assert "no rows were added" in out
+    assert f"{fresh['seed records']} adopted unchanged" in out
+
+    # Adopted rows follow the rule from now on: a deleted role stays deleted.
+    Role.objects.get(person__name="Ziming Zou", kind=Role.Kind.DEPUTY_LEADER).delete()
+    out = _load()
+    assert not Role.objects.filter(person__name="Ziming Zou").exists()
+    assert "2 skipped as edited, 1 skipped as deleted" in out
+
+
+@pytest.mark.django_db
+def test_running_twice_creates_nothing_new_in_any_seeded_model(db):
+    _load()
+    first = _counts()
+    out = _load()
+    assert _counts() == first
+    assert f"0 created, {first['seed records']} kept, 0 skipped" in out
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_seed_records_read_only(client, working_group):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:committees_seedrecord_changelist"))
+    assert page.status_code == 200
+    assert "organisation:peking-university" in page.content.decode()
+    assert client.get(reverse("admin:committees_seedrecord_add")).status_code == 403
+    record = SeedRecord.objects.get(key=ZIMING_ROLE)
+    url = reverse("admin:committees_seedrecord_change", args=[record.pk])
+    assert client.post(url, {"key": "x"}).status_code == 403
+    assert SeedRecord.objects.get(pk=record.pk).key == ZIMING_ROLE

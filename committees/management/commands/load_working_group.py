@@ -5,18 +5,29 @@ group's own page as plain text. Every fact in it is loaded: goal and vision,
 the leader, the field tree with its deputy leaders, the member organisations,
 the rules of procedure, the QMS steps, the work plan and the first meeting.
 
-Running the command again changes nothing: rows are found by their natural
-keys and only the facts of the seed are written, so what editors added later
-(descriptions, minutes, user accounts) is kept.
+The seed is loaded once. Every seed row has a key ("organisation:<slug>",
+"role:<person>:<kind>:<field>", ...) recorded in ``SeedRecord`` when it is
+loaded; running the command again skips every recorded key, whether its row was
+since changed or deleted by an editor, and creates only the rows of keys never
+recorded (new lines of a later seed). Rows loaded before keys were recorded are
+adopted: found by their natural key, recorded, and left as they are.
+``--force`` re-applies the seed on purpose: it re-creates deleted rows and puts
+the seeded values back, printing each change.
 """
 
+import hashlib
+import json
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from committees.models import (
@@ -26,6 +37,7 @@ from committees.models import (
     Person,
     ProcedureStep,
     Role,
+    SeedRecord,
     WorkingGroup,
 )
 from qms.models import QmsStep
@@ -264,132 +276,361 @@ def parse_seed(text: str) -> Seed:
     return seed
 
 
+class Outcome:
+    """What loading one seed row did."""
+
+    CREATED = "created"
+    ADOPTED = "adopted"  # found by its natural key, recorded, left unchanged
+    KEPT = "kept"  # recorded before; the row still holds the seeded values
+    EDITED = "edited"  # recorded before; an editor changed it since: skipped
+    DELETED = "deleted"  # recorded before; an editor deleted it: skipped
+    RESTORED = "restored"  # --force put seeded values back or re-created it
+    BLOCKED = "blocked"  # a row it refers to was deleted: not loaded
+    CONFLICT = "conflict"  # another row holds one of its unique values
+
+
+@dataclass
+class SeedRow:
+    """One row of the seed: its key, the values the seed gives it, and how to
+    find it in a database loaded before keys were recorded."""
+
+    key: str
+    model: type[models.Model]
+    values: dict[str, Any]
+    lookups: tuple[dict[str, Any], ...]
+    needs: tuple[Any, ...] = ()  # rows it refers to; None when deleted
+    create: Callable[[], models.Model] | None = None
+
+
+def _plain(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _hash(values: dict[str, Any]) -> str:
+    text = json.dumps(
+        {name: _plain(value) for name, value in values.items()},
+        sort_keys=True,
+        default=str,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _current(obj: models.Model, names) -> dict[str, Any]:
+    """The row's values of the seeded fields (foreign keys by id)."""
+    return {name: getattr(obj, obj._meta.get_field(name).attname) for name in names}
+
+
 class Loader:
-    """Writes a parsed seed, counting what it created."""
+    """Writes a parsed seed once, recording every row it loads by its key."""
 
-    def __init__(self):
-        self.created: dict[str, int] = {}
-        self.organisations: dict[str, Organisation] = {}
-        self.fields: dict[str, Field] = {}
+    def __init__(self, *, force: bool = False):
+        self.force = force
+        self.records = {record.key: record for record in SeedRecord.objects.all()}
+        self.outcomes: dict[str, list[str]] = {}
+        self.created: Counter[str] = Counter()
+        self.changes: list[str] = []
+        self.organisations: dict[str, Organisation | None] = {}
+        self.people: dict[str, Person | None] = {}
+        self.fields: dict[str, Field | None] = {}
 
-    def _count(self, obj, created: bool):
-        if created:
-            name = obj._meta.verbose_name_plural
-            self.created[str(name)] = self.created.get(str(name), 0) + 1
+    def count(self, outcome: str) -> int:
+        return len(self.outcomes.get(outcome, []))
+
+    def _note(self, outcome: str, row: SeedRow) -> None:
+        self.outcomes.setdefault(outcome, []).append(row.key)
+
+    def _find(self, row: SeedRow):
+        manager = row.model._default_manager
+        for lookup in row.lookups:
+            obj = manager.filter(**lookup).order_by("pk").first()
+            if obj is not None:
+                return obj
+        return None
+
+    def _record(self, row: SeedRow, obj: models.Model) -> None:
+        record = self.records.get(row.key) or SeedRecord(key=row.key)
+        record.model = row.model._meta.label
+        record.object_pk = str(obj.pk)
+        record.values_hash = _hash(row.values)
+        record.loaded_at = timezone.now()
+        record.save()
+        self.records[row.key] = record
+
+    def _create(self, row: SeedRow) -> models.Model:
+        if row.create is not None:
+            return row.create()
+        return row.model._default_manager.create(**row.values)
+
+    def _reapply(self, row: SeedRow, obj: models.Model) -> list[str]:
+        """Puts the seeded values back; returns what it changed."""
+        current = _current(obj, row.values)
+        changed = []
+        for name, value in row.values.items():
+            if current[name] != _plain(value):
+                changed.append(f"{name}: {getattr(obj, name)!s} → {value!s}")
+                setattr(obj, name, value)
+        if changed:
+            obj.save(update_fields=list(row.values.keys()))
+        return changed
+
+    def apply(self, row: SeedRow):
+        """Loads one seed row unless its key was loaded already.
+
+        Returns the row's object (None when it cannot be had), so that the rows
+        that refer to it can be loaded.
+        """
+        record = self.records.get(row.key)
+        manager = row.model._default_manager
+        if record is not None and not self.force:
+            obj = manager.filter(pk=record.object_pk).first()
+            if obj is None:
+                self._note(Outcome.DELETED, row)
+                # Rows of later seeds may still refer to a row recreated by hand.
+                return (
+                    self._find(row) if all(n is not None for n in row.needs) else None
+                )
+            if _hash(_current(obj, row.values)) == record.values_hash:
+                self._note(Outcome.KEPT, row)
+            else:
+                self._note(Outcome.EDITED, row)
+            return obj
+
+        if any(need is None for need in row.needs):
+            self._note(Outcome.BLOCKED, row)
+            return None
+        obj = None
+        if record is not None:
+            obj = manager.filter(pk=record.object_pk).first()
+        if obj is None:
+            obj = self._find(row)
+        try:
+            with transaction.atomic():
+                if obj is None:
+                    obj = self._create(row)
+                    if record is None:
+                        outcome = Outcome.CREATED
+                        name = str(row.model._meta.verbose_name_plural)
+                        self.created[name] += 1
+                    else:
+                        outcome = Outcome.RESTORED
+                        self.changes.append(f"{row.key}: re-created")
+                elif self.force:
+                    changed = self._reapply(row, obj)
+                    outcome = Outcome.RESTORED if changed else Outcome.KEPT
+                    self.changes.extend(f"{row.key}: {change}" for change in changed)
+                else:
+                    outcome = Outcome.ADOPTED
+        except IntegrityError:
+            self._note(Outcome.CONFLICT, row)
+            return None
+        self._record(row, obj)
+        self._note(outcome, row)
         return obj
 
-    def organisation(self, name: str) -> Organisation:
-        """An organisation named in the committees; not a member unless listed."""
-        if name not in self.organisations:
-            org, created = Organisation.objects.get_or_create(
-                name=name, defaults={"slug": slugify(name)[:200], "is_member": False}
+    # The seed's rows, in the order that lets each refer to the ones before.
+
+    def organisation(self, name: str, *, position: int | None = None):
+        """A member organisation (with its position in the member list), or
+        one named only in the committees, which is not a member."""
+        if name in self.organisations:
+            return self.organisations[name]
+        slug = slugify(name)[:200]
+        values = {"name": name, "slug": slug, "is_member": position is not None}
+        if position is not None:
+            values["member_order"] = position
+        self.organisations[name] = self.apply(
+            SeedRow(
+                key=f"organisation:{slug}",
+                model=Organisation,
+                values=values,
+                lookups=({"name": name}, {"slug": slug}),
             )
-            self.organisations[name] = self._count(org, created)
+        )
         return self.organisations[name]
 
-    def person(self, seed_person: SeedPerson) -> Person:
+    def person(self, seed_person: SeedPerson):
         org = (
             self.organisation(seed_person.organisation)
             if seed_person.organisation
             else None
         )
-        person, created = Person.objects.update_or_create(
-            name=seed_person.name,
-            organisation=org,
-            defaults={"title": seed_person.title},
-        )
-        return self._count(person, created)
+        org_slug = slugify(seed_person.organisation)[:200]
+        key = f"person:{seed_person.name}:{org_slug}"
+        if key not in self.people:
+            self.people[key] = self.apply(
+                SeedRow(
+                    key=key,
+                    model=Person,
+                    values={
+                        "name": seed_person.name,
+                        "organisation": org,
+                        "title": seed_person.title,
+                    },
+                    lookups=({"name": seed_person.name, "organisation": org},),
+                    needs=(org,) if seed_person.organisation else (),
+                )
+            )
+        return self.people[key]
 
-    def role(self, **kwargs) -> Role:
-        order = kwargs.pop("order", 0)
-        role, created = Role.objects.update_or_create(
-            **kwargs, defaults={"order": order}
+    def role(self, seed_person: SeedPerson, kind: str, *, field=None, order=0):
+        """The leader's role, or a deputy leader's role in the field ``field``
+        (a ``(name, Field or None)`` pair: None when the field was deleted)."""
+        person = self.person(seed_person)
+        field_name, field_obj = field or ("", None)
+        key = ":".join(
+            part
+            for part in ["role", seed_person.name, kind, slugify(field_name)[:200]]
+            if part
         )
-        return self._count(role, created)
+        return self.apply(
+            SeedRow(
+                key=key,
+                model=Role,
+                values={
+                    "person": person,
+                    "kind": kind,
+                    "field": field_obj,
+                    "order": order,
+                },
+                lookups=({"person": person, "kind": kind, "field": field_obj},),
+                needs=(person, field_obj) if field else (person,),
+            )
+        )
 
-    def field(self, seed_field: SeedField, order: int, parent=None) -> Field:
-        obj, created = Field.objects.update_or_create(
-            name=seed_field.name,
-            defaults={
-                "slug": slugify(seed_field.name)[:200],
-                "parent": parent,
-                "order": order,
-            },
+    def field(self, seed_field: SeedField, order: int, parent_name=None):
+        parent = self.fields[parent_name] if parent_name else None
+        slug = slugify(seed_field.name)[:200]
+        obj = self.apply(
+            SeedRow(
+                key=f"field:{slug}",
+                model=Field,
+                values={
+                    "name": seed_field.name,
+                    "slug": slug,
+                    "parent": parent,
+                    "order": order,
+                },
+                lookups=({"name": seed_field.name}, {"slug": slug}),
+                needs=(parent,) if parent_name else (),
+            )
         )
-        self.fields[obj.name] = self._count(obj, created)
+        self.fields[seed_field.name] = obj
         for position, seed_person in enumerate(seed_field.deputies, start=1):
             self.role(
-                person=self.person(seed_person),
-                kind=Role.Kind.DEPUTY_LEADER,
-                field=obj,
+                seed_person,
+                Role.Kind.DEPUTY_LEADER,
+                field=(seed_field.name, obj),
                 order=position,
             )
         for position, sub in enumerate(seed_field.subfields, start=1):
-            self.field(sub, position, parent=obj)
+            self.field(sub, position, parent_name=seed_field.name)
         return obj
 
-    def load(self, seed: Seed) -> None:
-        group, created = WorkingGroup.objects.update_or_create(
-            name=WORKING_GROUP_NAME,
-            defaults={"goal": seed.goal, "vision": seed.vision},
+    def work_item_field(self, item: WorkItem | None, item_slug: str, name: str):
+        through = WorkItem.fields.through
+        field_obj = self.fields[name]
+
+        def link():
+            item.fields.add(field_obj)
+            return through.objects.get(workitem=item, field=field_obj)
+
+        self.apply(
+            SeedRow(
+                key=f"work_item_field:{item_slug}:{slugify(name)[:200]}",
+                model=through,
+                values={"workitem": item, "field": field_obj},
+                lookups=({"workitem": item, "field": field_obj},),
+                needs=(item, field_obj),
+                create=link,
+            )
         )
-        self._count(group, created)
+
+    def load(self, seed: Seed) -> None:
+        self.apply(
+            SeedRow(
+                key=f"working_group:{slugify(WORKING_GROUP_NAME)}",
+                model=WorkingGroup,
+                values={
+                    "name": WORKING_GROUP_NAME,
+                    "goal": seed.goal,
+                    "vision": seed.vision,
+                },
+                lookups=({"name": WORKING_GROUP_NAME},),
+            )
+        )
 
         # Members first, so that people's organisations resolve to them.
         for position, name in enumerate(seed.members, start=1):
-            org, created = Organisation.objects.update_or_create(
-                name=name,
-                defaults={
-                    "slug": slugify(name)[:200],
-                    "is_member": True,
-                    "member_order": position,
-                },
-            )
-            self.organisations[name] = self._count(org, created)
+            self.organisation(name, position=position)
 
-        self.role(person=self.person(seed.leader), kind=Role.Kind.LEADER)
+        self.role(seed.leader, Role.Kind.LEADER)
         for position, seed_field in enumerate(seed.fields, start=1):
             self.field(seed_field, position)
 
         for position, title in enumerate(seed.procedure_steps, start=1):
-            step, created = ProcedureStep.objects.update_or_create(
-                order=position,
-                defaults={
-                    "title": title,
-                    "description": PROCEDURE_DESCRIPTIONS.get(title, ""),
-                },
+            self.apply(
+                SeedRow(
+                    key=f"procedure_step:{position}",
+                    model=ProcedureStep,
+                    values={
+                        "order": position,
+                        "title": title,
+                        "description": PROCEDURE_DESCRIPTIONS.get(title, ""),
+                    },
+                    lookups=({"order": position},),
+                )
             )
-            self._count(step, created)
 
         for position, (label, title) in enumerate(seed.qms_steps, start=1):
-            step, created = QmsStep.objects.update_or_create(
-                order=position, defaults={"label": label, "title": title}
+            self.apply(
+                SeedRow(
+                    key=f"qms_step:{position}",
+                    model=QmsStep,
+                    values={"order": position, "label": label, "title": title},
+                    lookups=({"order": position},),
+                )
             )
-            self._count(step, created)
 
         for position, title in enumerate(seed.work_items, start=1):
-            item, created = WorkItem.objects.update_or_create(
-                title=title,
-                defaults={"order": position, "slug": slugify(title)[:200]},
-            )
-            self._count(item, created)
             names = WORK_ITEM_FIELDS.get(title, [])
             unknown = [name for name in names if name not in self.fields]
             if unknown:
                 raise CommandError(f"Unknown fields for {title}: {unknown}")
-            item.fields.set([self.fields[name] for name in names])
+            slug = slugify(title)[:200]
+            item = self.apply(
+                SeedRow(
+                    key=f"work_item:{slug}",
+                    model=WorkItem,
+                    values={"order": position, "title": title, "slug": slug},
+                    lookups=({"title": title}, {"slug": slug}),
+                )
+            )
+            for name in names:
+                self.work_item_field(item, slug, name)
 
         for seed_meeting in seed.meetings:
             # Only the seed's facts: minutes added later by editors stay.
-            meeting, created = Meeting.objects.update_or_create(
-                slug=f"{seed_meeting.date:%Y-%m-%d}-{slugify(seed_meeting.title)}",
-                defaults={"title": seed_meeting.title, "date": seed_meeting.date},
+            slug = f"{seed_meeting.date:%Y-%m-%d}-{slugify(seed_meeting.title)}"
+            self.apply(
+                SeedRow(
+                    key=f"meeting:{slug}",
+                    model=Meeting,
+                    values={
+                        "slug": slug,
+                        "title": seed_meeting.title,
+                        "date": seed_meeting.date,
+                    },
+                    lookups=({"slug": slug},),
+                )
             )
-            self._count(meeting, created)
 
 
 class Command(BaseCommand):
-    help = "Load the working group's facts from the seed text (idempotent)."
+    help = (
+        "Load the working group's facts from the seed text, once: rows loaded "
+        "before are never overwritten or re-created (unless --force)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -398,16 +639,37 @@ class Command(BaseCommand):
             default=SEED_PATH,
             help="Seed text to load (default: the copy in committees/data/).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Re-apply the seed: re-create deleted seed rows and put the "
+                "seeded values back over editors' changes."
+            ),
+        )
 
-    def handle(self, *args, seed: Path, **options):
+    def handle(self, *args, seed: Path, force: bool = False, **options):
         try:
             text = seed.read_text(encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"Cannot read the seed {seed}: {exc}") from exc
         parsed = parse_seed(text)
-        loader = Loader()
+        loader = Loader(force=force)
         with transaction.atomic():
             loader.load(parsed)
+        self._report(loader, verbosity=options.get("verbosity", 1))
+
+    def _report(self, loader: Loader, *, verbosity: int) -> None:
+        for outcome, why in (
+            (Outcome.BLOCKED, "a row it refers to was deleted"),
+            (Outcome.CONFLICT, "another row holds one of its unique values"),
+        ):
+            for key in loader.outcomes.get(outcome, []):
+                self.stderr.write(self.style.WARNING(f"Not loaded {key}: {why}."))
+        if verbosity < 1:
+            return
+        for change in loader.changes:
+            self.stdout.write(f"  {change}")
         if loader.created:
             summary = ", ".join(f"{n} {name}" for name, n in loader.created.items())
             self.stdout.write(
@@ -417,3 +679,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 "The working group was loaded already; no rows were added."
             )
+        parts = [
+            f"{loader.count(Outcome.CREATED)} created",
+            f"{loader.count(Outcome.KEPT)} kept",
+            f"{loader.count(Outcome.EDITED)} skipped as edited",
+            f"{loader.count(Outcome.DELETED)} skipped as deleted",
+        ]
+        if loader.count(Outcome.ADOPTED):
+            parts.append(f"{loader.count(Outcome.ADOPTED)} adopted unchanged")
+        if loader.count(Outcome.RESTORED):
+            parts.append(f"{loader.count(Outcome.RESTORED)} restored by --force")
+        self.stdout.write(f"Seed rows: {', '.join(parts)}.")
+        if verbosity >= 2:
+            for outcome in (Outcome.EDITED, Outcome.DELETED, Outcome.ADOPTED):
+                for key in loader.outcomes.get(outcome, []):
+                    self.stdout.write(f"  {outcome}: {key}")

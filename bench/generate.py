@@ -320,11 +320,17 @@ def generate(seed: int = 2026) -> dict:
                             edition=e,
                             version_id=version_ids[(standard.pk, e)],
                             title=standard.title,
+                            scope=standard.scope,
                             published_on=published,
                             published_by=leader,
                             superseded_on=(
                                 min(first + timedelta(days=400 * e), today)
                                 if e < n_editions
+                                else None
+                            ),
+                            withdrawn_on=(
+                                today
+                                if e == n_editions and state == Status.ABOLISHED
                                 else None
                             ),
                             pdf_state=Edition.PdfState.FAILED,

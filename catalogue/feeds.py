@@ -28,6 +28,11 @@ def _as_datetime(day):
     return timezone.make_aware(timezone.datetime(day.year, day.month, day.day))
 
 
+def _public_name(standard: Standard) -> str:
+    """Number and title as the public record has them (the edition's)."""
+    return f"{standard.number or ''} {standard.public_title or ''}".strip()
+
+
 class PublicationsFeed(Feed):
     feed_type = Atom1Feed
 
@@ -62,7 +67,13 @@ class PublicationsFeed(Feed):
         return title
 
     def item_description(self, item):
-        return item.standard.scope
+        return item.scope
+
+    def item_categories(self, item):
+        # The standard's public status now: an edition of an abolished
+        # standard says so.
+        status = item.standard.public_status
+        return [str(status.label)] if status else []
 
     def item_link(self, item):
         return standard_url(item.standard_id)
@@ -113,7 +124,7 @@ class StandardChangesFeed(Feed):
         return _Context(request, get_object_or_404(Standard.objects.public(), pk=pk))
 
     def title(self, obj):
-        return _("%(standard)s: changes") % {"standard": obj.obj}
+        return _("%(standard)s: changes") % {"standard": _public_name(obj.obj)}
 
     def link(self, obj):
         return standard_url(obj.obj.pk)
@@ -129,7 +140,7 @@ class StandardChangesFeed(Feed):
 
     def item_title(self, item):
         label = ACTION_TITLES.get(item.action, item.action)
-        return f"{label}: {item.standard}"
+        return f"{label}: {_public_name(item.standard)}"
 
     def item_description(self, item):
         return item.comment

@@ -2,14 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Field, Organisation
+from standards.models import PublicStatus
 from workplan.models import WorkItem
 
+# A public status, or "published": in force, under renewal or not. The older
+# value "renewal" (now "under_renewal") is accepted, not offered.
 STATUS_CHOICES = [
     ("", _("Any state")),
-    ("published", _("Published")),
-    ("renewal", _("Under renewal")),
-    ("abolished", _("Abolished")),
+    ("published", _("Published (in force, under renewal or not)")),
+    *PublicStatus.choices,
 ]
+LEGACY_STATUS_CHOICES = [("renewal", _("Under renewal"))]
 SORT_CHOICES = [
     ("", _("Best match / number")),
     ("relevance", _("Relevance")),
@@ -38,7 +41,11 @@ class CatalogueForm(forms.Form):
         required=False,
         empty_label=_("Any work item"),
     )
-    status = forms.ChoiceField(label=_("State"), choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(
+        label=_("State"),
+        choices=STATUS_CHOICES + LEGACY_STATUS_CHOICES,
+        required=False,
+    )
     year = forms.IntegerField(
         label=_("Published in"), min_value=1900, max_value=9999, required=False
     )
@@ -60,7 +67,9 @@ class CatalogueForm(forms.Form):
             "q": data.get("q") or "",
             "field": data.get("field"),
             "work_item": data.get("work_item"),
-            "status": data.get("status") or "",
+            "status": {"renewal": PublicStatus.UNDER_RENEWAL.value}.get(
+                data.get("status"), data.get("status") or ""
+            ),
             "year": data.get("year"),
             "organisation": data.get("organisation"),
             "include_abolished": bool(data.get("abolished")),

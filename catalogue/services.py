@@ -5,6 +5,7 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 
+from standards import permissions
 from standards.models import Edition, HistoryEntry, Standard
 
 from . import analysis
@@ -61,8 +62,8 @@ def document_fields(*, number, title, scope, body, stems: bool) -> dict:
 
 
 def search_index_standard(standard_id: int) -> SearchDocument | None:
-    """Index a public standard (number, title, scope, in-force edition's text);
-    drop the document of one that is not public (any more)."""
+    """Index a public standard (its number, and its in-force edition's title,
+    scope and text); drop the document of one that is not public (any more)."""
     with transaction.atomic():
         document = _write_document(standard_id)
         if document is not None and uses_tsvector():
@@ -92,13 +93,16 @@ def _write_document(standard_id: int) -> SearchDocument | None:
         return None
     body = analysis.markdown_to_text(edition.version.body)
     number = standard.number or edition.number or ""
-    title = edition.title or standard.title
+    # The public record: the edition's title and scope, never the ones a
+    # renewal's draft is given meanwhile.
+    title = edition.title
+    scope = edition.scope
     document, _created = SearchDocument.objects.update_or_create(
         standard=standard,
         defaults={
             "number": number,
             "title": title,
-            "scope": standard.scope,
+            "scope": scope,
             "body": body,
             "edition": edition.edition,
             "published_on": edition.published_on,
@@ -106,7 +110,7 @@ def _write_document(standard_id: int) -> SearchDocument | None:
             **document_fields(
                 number=number,
                 title=title,
-                scope=standard.scope,
+                scope=scope,
                 body=body,
                 stems=not uses_tsvector(),
             ),
@@ -149,7 +153,7 @@ def index_after_history(entry: HistoryEntry) -> None:
     by then). A public standard is re-indexed in that same transaction, so
     the index never disagrees with the catalogue; a failure is logged and
     rolled back alone, never the change itself."""
-    if not entry.standard.has_edition:
+    if not permissions.has_public_record(entry.standard):
         return
     try:
         with transaction.atomic():

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import NoReverseMatch, reverse
 
-from standards.models import Standard
+from standards.models import PublicStatus, Standard
 
 from .links import standard_url
 
@@ -37,17 +37,29 @@ class StaticPagesSitemap(Sitemap):
 
 class StandardsSitemap(Sitemap):
     changefreq = "monthly"
-    priority = 0.8
+    in_force_priority = 0.8
     limit = 10_000
 
     def items(self):
-        return Standard.objects.public().only("pk", "status", "updated").order_by("pk")
+        return (
+            Standard.objects.public()
+            .only("pk", "status", "has_edition", "updated")
+            .order_by("pk")
+        )
 
     def location(self, item):
         return standard_url(item.pk)
 
     def lastmod(self, item):
         return item.updated
+
+    def priority(self, item):
+        # An abolished standard's page stays, below those in force.
+        return (
+            0.3
+            if item.public_status == PublicStatus.ABOLISHED
+            else self.in_force_priority
+        )
 
 
 SITEMAPS = {"pages": StaticPagesSitemap, "standards": StandardsSitemap}

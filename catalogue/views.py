@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .forms import CatalogueForm
+from .forms import STATUS_CHOICES, CatalogueForm
 from .links import standard_url
 from .selectors import (
     catalogue_choices,
@@ -47,6 +47,7 @@ def search(request):
             "query_string": params.urlencode(),
             "choices": catalogue_choices(),
             "searching": bool(filters["q"]),
+            "status_choices": STATUS_CHOICES,
         },
     )
 
@@ -66,7 +67,7 @@ def export_csv(request):
         writer.writerow(
             [
                 s.number or "",
-                s.title,
+                s.public_title,
                 public_state(s),
                 s.field.name,
                 s.work_item.title if s.work_item else "",

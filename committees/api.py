@@ -1,6 +1,7 @@
 """Public reads of the working group: fields, organisations, people, meetings."""
 
 from django.db.models import Prefetch
+from django_filters import rest_framework as filters
 from rest_framework import generics, permissions, serializers
 
 from portal.api import ConditionalGetMixin
@@ -94,15 +95,38 @@ class RoleSerializer(serializers.ModelSerializer):
         fields = ["kind", "field", "organisation", "start", "end"]
 
 
+# The account's id is shown to every caller: anonymous readers already see it
+# as the ``id`` of the actors of a public history, it opens nothing by itself,
+# and an integrator following an actor needs it without signing in.
 class PersonSerializer(serializers.ModelSerializer):
-    """Public role information only: never an e-mail address or an account."""
+    """A person of the working group: public role information and, where they
+    have an account, its id (`user_id`, the `id` of the actor references of
+    the standards API); never an e-mail address or a username."""
 
+    name = serializers.CharField(
+        read_only=True,
+        help_text="The name the portal shows for this person everywhere.",
+    )
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
-    roles = RoleSerializer(many=True, read_only=True, source="current_roles")
+    roles = RoleSerializer(
+        many=True,
+        read_only=True,
+        source="current_roles",
+        help_text="The person's current roles in the working group.",
+    )
+    user_id = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "The id of the person's account: the `id` of the actor, author, "
+            "expert and auditor references of the standards API (whose "
+            "`person_id` is this person's `id`); null without an account."
+        ),
+    )
 
     class Meta:
         model = Person
-        fields = ["id", "name", "title", "organisation", "roles"]
+        fields = ["id", "name", "title", "organisation", "roles", "user_id"]
 
 
 def _people():
@@ -115,11 +139,23 @@ def _people():
     )
 
 
+class PersonFilter(filters.FilterSet):
+    user_id = filters.NumberFilter(
+        field_name="user_id", help_text="The person of this account (a user id)."
+    )
+
+    class Meta:
+        model = Person
+        fields = ["organisation", "roles__kind", "user_id"]
+
+
 class PersonList(PublicReadMixin, generics.ListAPIView):
-    """People of the working group with their current roles."""
+    """People of the working group with their current roles and, where they
+    have one, the id of their account (`user_id`); `?user_id=` finds the
+    person of an account."""
 
     serializer_class = PersonSerializer
-    filterset_fields = ["organisation", "roles__kind"]
+    filterset_class = PersonFilter
     ordering_fields = ["name"]
     ordering = ["name"]
 
@@ -128,6 +164,8 @@ class PersonList(PublicReadMixin, generics.ListAPIView):
 
 
 class PersonDetail(PublicReadMixin, generics.RetrieveAPIView):
+    """A person of the working group with their current roles."""
+
     serializer_class = PersonSerializer
 
     def get_queryset(self):

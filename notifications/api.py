@@ -8,6 +8,7 @@ the pages: a standard the caller cannot see (a draft of someone else) is 404,
 to watch and to stop watching alike.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from committees.api import FieldRefSerializer
 from committees.models import Field
 from portal.api import ConditionalGetMixin
+from standards import permissions as rules
 from standards import selectors as standard_selectors
 
 from . import selectors, services
@@ -29,7 +31,14 @@ from .models import Kind, Notification, Watch
 class StandardRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(allow_null=True)
-    title = serializers.CharField()
+    title = serializers.SerializerMethodField(
+        help_text="The draft's title for its audience, else the public record's."
+    )
+
+    def get_title(self, standard) -> str:
+        request = self.context.get("request")
+        user = request.user if request else AnonymousUser()
+        return rules.title_for(standard, user)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Field, Role
+from committees.selectors import display_name
 from portal.errors import ApplicationError
 from portal.queue import enqueue
 from standards import permissions
+from standards.actions import action_phrase, is_public_action
 from standards.models import HistoryEntry, Standard, Status
 
 from .models import Kind, Notification, NotificationPreference, ReviewReminder, Watch
@@ -120,38 +122,24 @@ def recipients_for(entry: HistoryEntry) -> list[tuple[int, str]]:
         for user_id in ids:
             result.setdefault(user_id, kind)
     result.pop(entry.actor_id, None)
-    return sorted(result.items())
-
-
-ACTION_PHRASES = {
-    "created": "created",
-    "edited": "edited",
-    "version_uploaded": "given a new version",
-    "experts_assigned": "given experts",
-    "comment_added": "commented on by an expert",
-    "comment_answered": "answered by its authors",
-    "comment_resolved": "had a blocking comment resolved",
-    "recommendation_given": "given an expert recommendation",
-    "submit": "submitted for expert review",
-    "request_changes": "returned with changes requested",
-    "advance_to_audit": "advanced to audit",
-    "fail_audit": "returned after a failed audit",
-    "certify": "certified",
-    "publish": "published",
-    "start_renewal": "opened for renewal",
-    "reaffirm": "reaffirmed",
-    "abolish": "abolished",
-}
+    # Nobody hears of what they may not see (a watcher of a field is not
+    # told of a draft that is 404 to them, not even of its abolition).
+    allowed = permissions.told_of(entry, result)
+    return sorted((k, v) for k, v in result.items() if k in allowed)
 
 
 def message_for(entry: HistoryEntry) -> str:
     standard = entry.standard
     actor = entry.actor
-    who = (actor.get_full_name() or actor.username) if actor else _("the portal")
-    phrase = ACTION_PHRASES.get(entry.action, entry.action.replace("_", " "))
+    who = display_name(actor) if actor else _("the portal")
+    name = str(standard)
+    if is_public_action(entry.action) and permissions.has_public_record(standard):
+        # Told to anyone who watches: the public record's name, never a
+        # renewal draft's new title.
+        name = " ".join(filter(None, [standard.number, standard.public_title]))
     text = _("“%(standard)s” was %(what)s by %(who)s.") % {
-        "standard": standard,
-        "what": _(phrase),
+        "standard": name,
+        "what": action_phrase(entry.action),
         "who": who,
     }
     if entry.comment:
@@ -352,7 +340,7 @@ def _visible_standard(standard_id, user) -> Standard:
         standard = Standard.objects.get(pk=standard_id)
     except (Standard.DoesNotExist, ValueError, TypeError):
         raise ApplicationError(_("No such standard."), code="not_found") from None
-    if not permissions.can_see_draft(standard, user):
+    if not permissions.can_see_standard(standard, user):
         raise ApplicationError(_("No such standard."), code="not_found")
     return standard
 
@@ -378,7 +366,8 @@ def watch_standard(*, standard_id, user) -> Watch:
 
 def unwatch_standard(*, standard_id, user) -> None:
     _require_signed_in(user)
-    Watch.objects.filter(user=user, standard_id=standard_id).delete()
+    standard = _visible_standard(standard_id, user)
+    Watch.objects.filter(user=user, standard=standard).delete()
 
 
 def watch_field(*, field_id, user) -> Watch:

@@ -104,6 +104,11 @@ v1 = [
         name="standard-recommendations",
     ),
     path(
+        "standards/<int:pk>/recommendations/confirm/",
+        standards_api.RecommendationConfirm.as_view(),
+        name="standard-recommendation-confirm",
+    ),
+    path(
         "standards/<int:pk>/audits/",
         standards_api.AuditList.as_view(),
         name="standard-audits",

@@ -233,9 +233,14 @@ class StandardAdmin(admin.ModelAdmin):
         # Standards are abolished, never deleted: their history is the record.
         return False
 
+    CORRECTABLE = ("title", "scope", "field", "work_item", "authors")
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
         except ConcurrentTransition:
             # Someone moved the standard on while this form was open.
             self.message_user(
@@ -246,15 +251,26 @@ class StandardAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            services.history_record(
-                standard=obj,
+        # Corrections go through the services, as every other change does:
+        # the same rule (standards.permissions.can_correct), the same record.
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in self.CORRECTABLE
+        }
+        if changes:
+            services.standard_correct(
+                standard_id=obj.pk,
                 actor=request.user,
-                action="edited",
-                comment=_("In the admin: %(fields)s")
-                % {"fields": ", ".join(form.changed_data)},
+                note=_("In the admin: "),
+                **changes,
             )
+
+    def save_related(self, request, form, formsets, change):
+        # The authors were set by the service (never ``form.save_m2m()``);
+        # the inlines are read-only and save nothing.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class AttachmentInline(ReadOnlyTabularInline):

@@ -11,8 +11,9 @@ editions and history.
 
 from datetime import UTC
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from committees.selectors import user_roles
+from committees.selectors import display_name, person_of
 from portal.api import ConditionalGetMixin
 from portal.errors import ApplicationError
 from portal.public_cache import cache_public_response
@@ -38,16 +39,20 @@ from portal.public_cache import cache_public_response
 from . import permissions as rules
 from . import selectors, services
 from .models import (
+    EDITION_IN_FORCE,
+    PUBLISHED,
     Attachment,
     Audit,
     Comment,
     Edition,
     ExpertAssignment,
     HistoryEntry,
+    PublicStatus,
     Recommendation,
     Standard,
     Status,
     Version,
+    public_status_q,
 )
 
 # --- helpers --------------------------------------------------------------------
@@ -57,24 +62,9 @@ def _visible(request, pk) -> Standard:
     return selectors.standard_get_visible(standard_id=pk, user=request.user)
 
 
-def in_draft_audience(standard: Standard, user) -> bool:
-    """The people who see a draft (DESIGN.md), whether or not it is public."""
-    if not user.is_authenticated:
-        return False
-    roles = user_roles(user)
-    return (
-        roles.sees_every_draft
-        or standard.field_id in roles.deputy_field_ids
-        or rules.is_organisation_member(standard, user)
-        or rules.is_assigned_expert(standard, user)
-    )
-
-
 def _working(request, pk) -> Standard:
-    standard = _visible(request, pk)
-    if not in_draft_audience(standard, request.user):
-        raise ApplicationError(_("No such standard."), code="not_found")
-    return standard
+    """A standard whose working material the caller sees (404 otherwise)."""
+    return selectors.standard_get_working(standard_id=pk, user=request.user)
 
 
 def _absolute(serializer, url: str) -> str:
@@ -83,18 +73,55 @@ def _absolute(serializer, url: str) -> str:
 
 
 def _person_name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
+    return display_name(user) if user else ""
 
 
 # --- output serializers -----------------------------------------------------------
 
 
+# Naming costs no query when the rows come with ``select_related("<user>__person")``.
 class UserRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.SerializerMethodField()
+    """An account that acted (the author of a version, an expert, an auditor,
+    the actor of a history entry), named as everywhere in the portal, with the
+    person it is: `person_id` is the `id` at `/api/v1/people/<id>/`, whose
+    `user_id` is this `id`."""
+
+    id = serializers.IntegerField(help_text="The user's id (an account).")
+    person_id = serializers.SerializerMethodField(
+        help_text=(
+            "The id of the user's person at `/api/v1/people/<id>/`; null for "
+            "an account that is no person of the working group."
+        )
+    )
+    name = serializers.SerializerMethodField(
+        help_text=(
+            "The person's name, else the account's full name, else its "
+            "username: the name the portal shows everywhere."
+        )
+    )
+
+    def get_person_id(self, user) -> int | None:
+        person = person_of(user)
+        return person.pk if person else None
 
     def get_name(self, user) -> str:
         return _person_name(user)
+
+
+class PersonRefSerializer(serializers.Serializer):
+    """A person of the working group (an author of a standard)."""
+
+    id = serializers.IntegerField(
+        help_text="The person's id, as at `/api/v1/people/<id>/`."
+    )
+    name = serializers.CharField()
+    user_id = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "The id of the person's account, as in the `id` of actor, expert "
+            "and author references; null when they have none."
+        ),
+    )
 
 
 class StandardFieldSerializer(serializers.Serializer):
@@ -114,7 +141,21 @@ class WorkItemRefSerializer(serializers.Serializer):
 
 
 class EditionSerializer(serializers.ModelSerializer):
-    in_force = serializers.BooleanField(read_only=True)
+    title = serializers.CharField(
+        read_only=True, help_text="The title as published in this edition."
+    )
+    scope = serializers.CharField(
+        read_only=True, help_text="The scope as published in this edition."
+    )
+    withdrawn_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The day its standard was abolished, for its last edition.",
+    )
+    in_force = serializers.BooleanField(
+        read_only=True,
+        help_text="Neither superseded by a later edition nor withdrawn.",
+    )
     pdf_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -125,8 +166,10 @@ class EditionSerializer(serializers.ModelSerializer):
             "number",
             "edition",
             "title",
+            "scope",
             "published_on",
             "superseded_on",
+            "withdrawn_on",
             "in_force",
             "pdf_state",
             "pdf_url",
@@ -155,6 +198,55 @@ class EditionDetailSerializer(EditionSerializer):
 
 
 class StandardSerializer(serializers.ModelSerializer):
+    """A standard. Its public record is its current edition's: once it has
+    an edition, ``title`` and ``scope`` are the in-force edition's (or the
+    last one's, when abolished), whoever asks, and edits of a renewal reach
+    them only with the next edition. The draft audience also reads the
+    draft's own ``draft_title`` and ``draft_scope`` (null for everyone
+    else)."""
+
+    title = serializers.SerializerMethodField(
+        help_text=(
+            "The in-force edition's title once the standard has an edition; "
+            "before, the draft's."
+        )
+    )
+    scope = serializers.SerializerMethodField(
+        help_text=(
+            "The in-force edition's scope once the standard has an edition; "
+            "before, the draft's."
+        )
+    )
+    draft_title = serializers.SerializerMethodField(
+        help_text=(
+            "The draft's title, as its authors edit it (during a renewal it "
+            "may differ from `title`); null unless the caller is in the "
+            "draft audience."
+        )
+    )
+    draft_scope = serializers.SerializerMethodField(
+        help_text=(
+            "The draft's scope, as its authors edit it; null unless the "
+            "caller is in the draft audience."
+        )
+    )
+    status = serializers.SerializerMethodField(
+        help_text=(
+            "The lifecycle state. Outside the draft audience a standard under "
+            "renewal reads `published`: its renewal's state is working "
+            "material (see `public_status`)."
+        )
+    )
+    public_status = serializers.ChoiceField(
+        choices=PublicStatus.choices,
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "What the public reads: `in_force`, `under_renewal` (the in-force "
+            "edition stays public while the next is drafted) or `abolished`; "
+            "null before the first edition."
+        ),
+    )
     field = StandardFieldSerializer(read_only=True)
     organisation = NamedRefSerializer(read_only=True)
     work_item = WorkItemRefSerializer(read_only=True, allow_null=True)
@@ -169,7 +261,10 @@ class StandardSerializer(serializers.ModelSerializer):
             "number",
             "title",
             "scope",
+            "draft_title",
+            "draft_scope",
             "status",
+            "public_status",
             "field",
             "work_item",
             "organisation",
@@ -184,11 +279,40 @@ class StandardSerializer(serializers.ModelSerializer):
             "status_changed",
         ]
 
+    def _in_draft_audience(self, standard) -> bool:
+        # A list marks its page's standards in one query
+        # (StandardList.paginate_queryset); else the rule is asked.
+        known = getattr(standard, "in_draft_audience", None)
+        if known is not None:
+            return known
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        return rules.can_see_working_material(standard, user)
+
+    def get_title(self, standard) -> str:
+        return standard.public_title if standard.has_edition else standard.title
+
+    def get_scope(self, standard) -> str:
+        return standard.public_scope if standard.has_edition else standard.scope
+
+    def get_draft_title(self, standard) -> str | None:
+        return standard.title if self._in_draft_audience(standard) else None
+
+    def get_draft_scope(self, standard) -> str | None:
+        return standard.scope if self._in_draft_audience(standard) else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_status(self, standard) -> str:
+        if standard.under_renewal and not self._in_draft_audience(standard):
+            return Status.PUBLISHED.value
+        return standard.status
+
     @extend_schema_field(EditionSerializer(allow_null=True))
     def get_current_edition(self, standard):
-        editions = list(standard.editions.all())
-        current = next((e for e in editions if e.in_force), None)
-        current = current or (editions[0] if editions else None)
+        # The in-force edition, or the last one of an abolished standard.
+        current = standard.public_edition
         if current is None:
             return None
         # One serializer for every row of a list: building a ModelSerializer's
@@ -207,7 +331,7 @@ class TurnSerializer(serializers.Serializer):
 
 
 class StandardDetailSerializer(StandardSerializer):
-    authors = NamedRefSerializer(many=True, read_only=True, source="author_list")
+    authors = PersonRefSerializer(many=True, read_only=True, source="author_list")
     editions = EditionSerializer(many=True, read_only=True, source="edition_list")
     transitions = serializers.ListField(
         child=serializers.CharField(),
@@ -479,18 +603,70 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
 
 
 class StandardFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    status = filters.MultipleChoiceFilter(
+        choices=Status.choices,
+        method="filter_status",
+        help_text=(
+            "Lifecycle state. `published` is every standard in force, under "
+            "renewal or not (as the catalogue and the home page count them); "
+            "the states of a draft cycle find a renewal only for its draft "
+            "audience."
+        ),
+    )
+    public_status = filters.MultipleChoiceFilter(
+        choices=PublicStatus.choices,
+        method="filter_public_status",
+        help_text="Public status: `in_force`, `under_renewal` or `abolished`.",
+    )
     field = filters.NumberFilter(
         method="filter_field", label="Field id (its subfields included)"
     )
     work_item = filters.NumberFilter(field_name="work_item")
     organisation = filters.NumberFilter(field_name="organisation")
     updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gte")
-    q = filters.CharFilter(method="filter_q", label="Search number, title and scope")
+    q = filters.CharFilter(
+        method="filter_q",
+        label="Search number, title and scope",
+        help_text=(
+            "Words of the number, or of an edition's title or scope; the "
+            "draft audience also finds a draft's own title and scope."
+        ),
+    )
 
     class Meta:
         model = Standard
-        fields = ["status", "field", "work_item", "organisation", "updated_since", "q"]
+        fields = [
+            "status",
+            "public_status",
+            "field",
+            "work_item",
+            "organisation",
+            "updated_since",
+            "q",
+        ]
+
+    def _draft_audience(self) -> Q:
+        """Standards whose draft (and its state) the caller may read."""
+        user = getattr(self.request, "user", None) or AnonymousUser()
+        return Q(pk__in=rules.working_material_audience(user).values("pk"))
+
+    def filter_status(self, queryset, name, value):
+        wanted = Q(pk__in=[])
+        for state in value:
+            if state == Status.PUBLISHED:
+                wanted |= public_status_q(*PUBLISHED)
+            elif state == Status.ABOLISHED:
+                wanted |= Q(status=state)
+            else:
+                # A renewal's state is working material: the public reads it
+                # as published.
+                wanted |= Q(status=state) & (
+                    Q(has_edition=False) | self._draft_audience()
+                )
+        return queryset.filter(wanted)
+
+    def filter_public_status(self, queryset, name, value):
+        return queryset.filter(public_status_q(*value))
 
     def filter_field(self, queryset, name, value):
         return queryset.filter(Q(field_id=value) | Q(field__parent_id=value))
@@ -499,16 +675,34 @@ class StandardFilter(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        in_edition = Edition.objects.filter(standard=OuterRef("pk")).filter(
+            Q(title__icontains=value) | Q(scope__icontains=value)
+        )
+        in_draft = Q(title__icontains=value) | Q(scope__icontains=value)
         return queryset.filter(
             Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(scope__icontains=value)
+            | Exists(in_edition)
+            | (in_draft & self._draft_audience())
         )
+
+
+def _mark_draft_audience(standards, user) -> None:
+    """Tell each standard of a page whether ``user`` is in its draft
+    audience, in one query for the page (none for an anonymous caller)."""
+    ids = set()
+    if user.is_authenticated and standards:
+        ids = set(
+            rules.working_material_audience(user)
+            .filter(pk__in=[s.pk for s in standards])
+            .values_list("pk", flat=True)
+        )
+    for standard in standards:
+        standard.in_draft_audience = standard.pk in ids
 
 
 def _standards_for(user):
     return (
-        selectors.visible_standards(user)
+        rules.visible_standards(user)
         .select_related("field", "organisation", "work_item")
         .prefetch_related(
             Prefetch("editions", queryset=Edition.objects.order_by("-edition"))
@@ -530,7 +724,7 @@ def _detail(request, standard_id) -> Standard:
     )
     standard.turns = (
         selectors.whose_turn(standard)
-        if in_draft_audience(standard, request.user)
+        if rules.can_see_working_material(standard, request.user)
         else []
     )
     return standard
@@ -566,7 +760,10 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         figures = queryset.aggregate(count=Count("pk"), last=Max("updated"))
         self.known_count = figures["count"]
         self._last_modified = figures["last"]
-        return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            _mark_draft_audience(page, self.request.user)
+        return page
 
     def get_last_modified(self, request):
         return getattr(self, "_last_modified", None)
@@ -617,16 +814,23 @@ class StandardDetail(ConditionalGetMixin, APIView):
 
 class EditionFilter(filters.FilterSet):
     in_force = filters.BooleanFilter(
-        field_name="superseded_on", lookup_expr="isnull", label="In force"
+        method="filter_in_force",
+        label="In force",
+        help_text="Neither superseded by a later edition nor withdrawn.",
     )
 
     class Meta:
         model = Edition
         fields = ["standard", "in_force"]
 
+    def filter_in_force(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(EDITION_IN_FORCE if value else ~EDITION_IN_FORCE)
+
 
 def _public_editions():
-    return Edition.objects.filter(standard__has_edition=True).select_related("version")
+    return rules.public_editions().select_related("version")
 
 
 @extend_schema_view(get=extend_schema(summary="List editions of published standards"))
@@ -638,7 +842,7 @@ class EditionList(ConditionalGetMixin, generics.ListAPIView):
     ordering = ["-published_on", "-pk"]
 
     def get_queryset(self):
-        return Edition.objects.filter(standard__has_edition=True)
+        return rules.public_editions()
 
 
 @extend_schema_view(get=extend_schema(summary="An edition, with its text"))
@@ -671,9 +875,11 @@ class StandardHistory(ConditionalGetMixin, generics.ListAPIView):
 
     def get_queryset(self):
         standard = _visible(self.request, self.kwargs["pk"])
+        # The public actions for everyone; the whole history for the draft
+        # audience (standards.permissions.visible_history).
         return (
-            HistoryEntry.objects.filter(standard=standard)
-            .select_related("actor")
+            rules.visible_history(standard, self.request.user)
+            .select_related("actor__person")
             .order_by("created", "pk")
         )
 
@@ -718,7 +924,7 @@ class VersionList(WorkingList):
     def get_queryset(self):
         return (
             Version.objects.filter(standard=self.get_standard())
-            .select_related("author")
+            .select_related("author__person")
             .prefetch_related("attachments")
             .order_by("number")
         )
@@ -749,7 +955,7 @@ class AssignmentList(WorkingList):
     def get_queryset(self):
         return (
             ExpertAssignment.objects.filter(standard=self.get_standard())
-            .select_related("expert", "assigned_by")
+            .select_related("expert__person", "assigned_by__person")
             .order_by("pk")
         )
 
@@ -774,16 +980,16 @@ class AssignableExperts(WorkingList):
     serializer_class = UserRefSerializer
 
     def list(self, request, *args, **kwargs):
-        standard = self.get_standard()
-        users = [role.person.user for role in selectors.experts_for(standard)]
-        unique = list({user.pk: user for user in users}.values())
-        return Response(UserRefSerializer(unique, many=True).data)
+        # The rule of permissions.assignable_experts: never an expert of
+        # the submitting organisation.
+        users = selectors.experts_for(self.get_standard())
+        return Response(UserRefSerializer(users, many=True).data)
 
 
 def _comments_of(standard):
     return (
         Comment.objects.filter(standard=standard)
-        .select_related("version", "expert", "replied_by")
+        .select_related("version", "expert__person", "replied_by__person")
         .order_by("pk")
     )
 
@@ -866,7 +1072,7 @@ class RecommendationList(WorkingList):
     def get_queryset(self):
         return (
             Recommendation.objects.filter(standard=self.get_standard())
-            .select_related("version", "expert")
+            .select_related("version", "expert__person")
             .order_by("version__number", "pk")
         )
 
@@ -877,9 +1083,40 @@ class RecommendationList(WorkingList):
         )
         return self.created(
             RecommendationSerializer,
-            Recommendation.objects.select_related("version", "expert").get(
+            Recommendation.objects.select_related("version", "expert__person").get(
                 pk=recommendation.pk
             ),
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Confirm a recommendation on the current version (assigned experts)",
+        description=(
+            "After a new version, a recommendation given on an older version "
+            "no longer counts toward advancing to audit. Its expert confirms "
+            "it on the current version in one call: the same decision and "
+            "note. 404 if the standard is not visible to the caller, 403 if "
+            "they are not an assigned expert, 409 if the draft is not in "
+            "expert review or there is nothing to confirm."
+        ),
+        request=None,
+        responses={201: RecommendationSerializer},
+    )
+)
+class RecommendationConfirm(APIView):
+    def post(self, request, pk):
+        recommendation = services.recommendation_confirm(
+            standard_id=pk, actor=request.user
+        )
+        return Response(
+            RecommendationSerializer(
+                Recommendation.objects.select_related("version", "expert__person").get(
+                    pk=recommendation.pk
+                ),
+                context={"request": request},
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -890,7 +1127,7 @@ class AuditList(WorkingList):
     def get_queryset(self):
         return (
             Audit.objects.filter(standard=self.get_standard())
-            .select_related("version", "auditor")
+            .select_related("version", "auditor__person")
             .order_by("pk")
         )
 

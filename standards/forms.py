@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Field, Person
+from committees.selectors import display_name, person_of
 from workplan.models import WorkItem
 
 from .models import Comment, Recommendation, Standard, Status
@@ -111,18 +112,20 @@ class AssignForm(Form):
         label=_("Experts of the field"), coerce=int, choices=()
     )
 
-    def __init__(self, *args, expert_roles=(), exclude=(), **kwargs):
+    def __init__(self, *args, experts=(), exclude=(), **kwargs):
+        """``experts``: the users who may be assigned (``selectors.experts_for``,
+        the rule ``permissions.assignable_experts``); no one else is offered."""
         super().__init__(*args, **kwargs)
         choices = []
         seen = set(exclude)
-        for role in expert_roles:
-            user = role.person.user
+        for user in experts:
             if user.pk in seen:
                 continue
             seen.add(user.pk)
-            label = role.person.name
-            if role.person.organisation_id:
-                label = f"{label} ({role.person.organisation.name})"
+            label = display_name(user)
+            person = person_of(user)
+            if person is not None and person.organisation_id:
+                label = f"{label} ({person.organisation.name})"
             choices.append((user.pk, label))
         self.fields["experts"].choices = choices
 

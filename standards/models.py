@@ -3,8 +3,10 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -20,10 +22,81 @@ class Status(models.TextChoices):
     ABOLISHED = "abolished", _("Abolished")
 
 
+class PublicStatus(models.TextChoices):
+    """What the public reads of a standard's state (DESIGN.md, "Public
+    status"): one vocabulary for home, catalogue, dashboard, API, feeds and
+    sitemap. A standard has none before its first edition."""
+
+    IN_FORCE = "in_force", _("In force")
+    # The in-force edition stays public while its next edition is drafted.
+    UNDER_RENEWAL = "under_renewal", _("In force — under renewal")
+    ABOLISHED = "abolished", _("Abolished")
+
+
+# "Published" as readers count it: in force, whether or not a renewal is under
+# way. Every figure of published standards is the count of these.
+PUBLISHED = (PublicStatus.IN_FORCE, PublicStatus.UNDER_RENEWAL)
+
+_DRAFT_CYCLE = (Status.DRAFT, Status.EXPERT_REVIEW, Status.AUDIT, Status.CERTIFIED)
+
+
+def public_status_of(*, status: str, has_edition: bool) -> PublicStatus | None:
+    """The public status of a standard in ``status`` (``Standard.public_status``
+    and its QuerySet twin ``StandardQuerySet.with_public_status`` agree)."""
+    if not has_edition:
+        return None
+    if status == Status.ABOLISHED:
+        return PublicStatus.ABOLISHED
+    if status == Status.PUBLISHED:
+        return PublicStatus.IN_FORCE
+    return PublicStatus.UNDER_RENEWAL
+
+
+def _public_status_conditions() -> dict[str, Q]:
+    return {
+        PublicStatus.IN_FORCE: Q(has_edition=True, status=Status.PUBLISHED),
+        PublicStatus.UNDER_RENEWAL: Q(has_edition=True, status__in=_DRAFT_CYCLE),
+        PublicStatus.ABOLISHED: Q(has_edition=True, status=Status.ABOLISHED),
+    }
+
+
+def public_status_q(*statuses: str) -> Q:
+    """The condition of a standard whose public status is one of
+    ``statuses`` (for filters that combine it with others)."""
+    conditions = _public_status_conditions()
+    wanted = Q(pk__in=[])
+    for value in statuses:
+        wanted |= conditions[value]
+    return wanted
+
+
 class StandardQuerySet(models.QuerySet):
     def public(self):
         """Standards the public may read: those with at least one edition."""
         return self.filter(has_edition=True)
+
+    def with_public_status(self):
+        """Twin of ``Standard.public_status``: each standard annotated with
+        ``public_status_value`` (``None`` before its first edition)."""
+        return self.annotate(
+            public_status_value=Case(
+                *(
+                    When(condition, then=Value(value))
+                    for value, condition in _public_status_conditions().items()
+                ),
+                default=Value(None),
+                output_field=models.CharField(),
+            )
+        )
+
+    def public_status_in(self, *statuses: str):
+        """The standards whose public status is one of ``statuses``."""
+        return self.filter(public_status_q(*statuses))
+
+    def published(self):
+        """The published standards, as every figure counts them: in force,
+        under renewal or not (not abolished, not a first draft)."""
+        return self.public_status_in(*PUBLISHED)
 
 
 class Standard(ConcurrentTransitionMixin, models.Model):
@@ -126,9 +199,15 @@ class Standard(ConcurrentTransitionMixin, models.Model):
             return reverse("standards:detail", kwargs={"pk": self.pk})
         return reverse("standards:draft", kwargs={"pk": self.pk})
 
+    def refresh_from_db(self, *args, **kwargs):
+        # A new edition may have been published meanwhile.
+        for name in ("public_edition", "_public_title", "_public_scope"):
+            self.__dict__.pop(name, None)
+        super().refresh_from_db(*args, **kwargs)
+
     @property
     def is_public(self) -> bool:
-        return self.has_edition
+        return permissions.has_public_record(self)
 
     @property
     def is_draft_cycle(self) -> bool:
@@ -144,6 +223,56 @@ class Standard(ConcurrentTransitionMixin, models.Model):
     def under_renewal(self) -> bool:
         return self.has_edition and self.is_draft_cycle
 
+    @property
+    def public_status(self) -> PublicStatus | None:
+        """In force, in force — under renewal, or abolished; ``None`` before
+        the first edition (twin: ``StandardQuerySet.with_public_status``)."""
+        return public_status_of(status=self.status, has_edition=self.has_edition)
+
+    @cached_property
+    def public_edition(self) -> "Edition | None":
+        """The edition the public reads: the one in force, or an abolished
+        standard's last one; ``None`` before the first publication. Its title
+        and scope are the public record: edits of a renewal change the
+        standard's own ``title`` and ``scope`` (the draft's) and reach the
+        public only with the next edition."""
+        if not self.has_edition:
+            return None
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("editions")
+        if prefetched is not None:
+            return max(prefetched, key=lambda e: e.edition, default=None)
+        return self.editions.order_by("-edition").first()
+
+    # The public title and scope: a list may annotate them (the catalogue
+    # reads them from the search index, which copies the edition's), else
+    # they come from ``public_edition``. ``None`` before the first edition.
+    # (A row marked public without any edition, which only hand-made data
+    # has, shows its own.)
+
+    @property
+    def public_title(self) -> str | None:
+        value = self.__dict__.get("_public_title")
+        if value is None and self.has_edition:
+            edition = self.public_edition
+            value = edition.title if edition else self.title
+        return value
+
+    @public_title.setter
+    def public_title(self, value):
+        self.__dict__["_public_title"] = value
+
+    @property
+    def public_scope(self) -> str | None:
+        value = self.__dict__.get("_public_scope")
+        if value is None and self.has_edition:
+            edition = self.public_edition
+            value = edition.scope if edition else self.scope
+        return value
+
+    @public_scope.setter
+    def public_scope(self, value):
+        self.__dict__["_public_scope"] = value
+
     # The state machine. Transitions change only this row; the services in
     # standards.services check conditions with reasons, lock, record history
     # and schedule side effects.
@@ -152,7 +281,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.DRAFT,
         target=Status.EXPERT_REVIEW,
-        permission=permissions.is_organisation_representative,
+        permission=permissions.TRANSITION_RIGHTS["submit"],
     )
     def submit(self):
         self.status_changed = timezone.now()
@@ -161,7 +290,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.EXPERT_REVIEW,
         target=Status.DRAFT,
-        permission=permissions.is_deputy_or_leader,
+        permission=permissions.TRANSITION_RIGHTS["request_changes"],
     )
     def request_changes(self):
         self.status_changed = timezone.now()
@@ -170,7 +299,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.EXPERT_REVIEW,
         target=Status.AUDIT,
-        permission=permissions.is_deputy_or_leader,
+        permission=permissions.TRANSITION_RIGHTS["advance_to_audit"],
     )
     def advance_to_audit(self):
         self.status_changed = timezone.now()
@@ -179,7 +308,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.AUDIT,
         target=Status.DRAFT,
-        permission=permissions.is_auditor_or_leader,
+        permission=permissions.TRANSITION_RIGHTS["fail_audit"],
     )
     def fail_audit(self):
         self.status_changed = timezone.now()
@@ -188,7 +317,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.AUDIT,
         target=Status.CERTIFIED,
-        permission=permissions.is_auditor_or_leader,
+        permission=permissions.TRANSITION_RIGHTS["certify"],
     )
     def certify(self):
         self.status_changed = timezone.now()
@@ -197,7 +326,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CERTIFIED,
         target=Status.PUBLISHED,
-        permission=permissions.is_leader,
+        permission=permissions.TRANSITION_RIGHTS["publish"],
     )
     def publish(self):
         self.status_changed = timezone.now()
@@ -207,7 +336,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.PUBLISHED,
         target=Status.DRAFT,
-        permission=permissions.is_deputy_or_leader,
+        permission=permissions.TRANSITION_RIGHTS["start_renewal"],
     )
     def start_renewal(self):
         self.status_changed = timezone.now()
@@ -216,7 +345,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.PUBLISHED,
         target=Status.PUBLISHED,
-        permission=permissions.is_deputy_or_leader,
+        permission=permissions.TRANSITION_RIGHTS["reaffirm"],
     )
     def reaffirm(self):
         pass
@@ -225,7 +354,7 @@ class Standard(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[s for s in Status.values if s != Status.ABOLISHED],
         target=Status.ABOLISHED,
-        permission=permissions.is_leader,
+        permission=permissions.TRANSITION_RIGHTS["abolish"],
     )
     def abolish(self):
         self.status_changed = timezone.now()
@@ -539,7 +668,10 @@ class Edition(models.Model):
     version = models.ForeignKey(
         Version, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
     )
+    # The title and scope as published, copied from the standard at
+    # publication: the public record, whatever a renewal edits meanwhile.
     title = models.CharField(_("title"), max_length=300)
+    scope = models.TextField(_("scope"), blank=True)
     published_on = models.DateField(_("publication date"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -549,6 +681,8 @@ class Edition(models.Model):
         related_name="+",
     )
     superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
+    # Set on the last edition when its standard is abolished.
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="editions/", blank=True, max_length=300)
     pdf_state = models.CharField(
         _("PDF state"),
@@ -580,7 +714,13 @@ class Edition(models.Model):
 
     @property
     def in_force(self) -> bool:
-        return self.superseded_on is None
+        """Neither superseded by a later edition nor withdrawn (twin:
+        ``EDITION_IN_FORCE``)."""
+        return self.superseded_on is None and self.withdrawn_on is None
+
+
+# Twin of ``Edition.in_force``, for filters.
+EDITION_IN_FORCE = Q(superseded_on__isnull=True, withdrawn_on__isnull=True)
 
 
 class NumberCounter(models.Model):

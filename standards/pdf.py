@@ -28,6 +28,7 @@ from html import unescape
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -41,6 +42,7 @@ from portal.markdown import render_markdown_with_toc
 from portal.queue import enqueue
 
 from . import permissions
+from .actions import public_action_label
 from .models import Audit, Edition, HistoryEntry
 
 logger = logging.getLogger(__name__)
@@ -239,19 +241,20 @@ def edition_html(edition: Edition) -> str:
     # two levels, as the page's do.
     body, toc = render_markdown_with_toc(edition.version.body, shift_headings=0)
     body = with_table_columns(body)
+    # The PDF is the public record: its history holds the public actions
+    # only, never the working material of the reviews.
     history = list(
-        HistoryEntry.objects.filter(standard=standard)
+        permissions.visible_history(standard, AnonymousUser())
         .filter(created__lte=_publication_time(edition))
-        .select_related("actor")
+        .select_related("actor__person")
         .order_by("created", "pk")
     )
-    labels = _action_labels()
     for entry in history:
-        entry.label = labels.get(entry.action, entry.action.replace("_", " "))
+        entry.label = public_action_label(entry.action)
     context = _base_context(
         edition.title,
         edition.version.body,
-        standard.scope,
+        edition.scope,
         number=edition.number,
         title=edition.title,
     )
@@ -276,23 +279,6 @@ def _publication_time(edition: Edition):
     if 0 <= index < len(published):
         return published[index]
     return published[-1] if published else edition.standard.updated
-
-
-def _action_labels() -> dict[str, str]:
-    from .services import TRANSITIONS
-
-    labels = {name: str(label) for name, label in TRANSITIONS.items()}
-    labels.update(
-        created=_("Draft created"),
-        edited=_("Draft edited"),
-        version_uploaded=_("Version uploaded"),
-        experts_assigned=_("Experts assigned"),
-        comment_added=_("Expert comment"),
-        comment_answered=_("Comment answered"),
-        comment_resolved=_("Comment resolved"),
-        recommendation_given=_("Recommendation"),
-    )
-    return labels
 
 
 def certificate_html(audit: Audit) -> str:
@@ -462,7 +448,7 @@ def audit_render_certificate(*, audit_id: int) -> Audit | None:
         audit = (
             Audit.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("standard__field__parent", "standard__organisation")
-            .select_related("version", "auditor")
+            .select_related("version", "auditor__person")
             .filter(pk=audit_id, outcome=Audit.Outcome.CERTIFIED)
             .first()
         )

@@ -21,7 +21,7 @@ from .models import Audit, Edition
 
 def _edition_or_404(request, pk) -> Edition:
     edition = get_object_or_404(Edition.objects.select_related("standard"), pk=pk)
-    if not permissions.can_see_draft(edition.standard, request.user):
+    if not permissions.can_see_edition(edition, request.user):
         raise Http404
     return edition
 
@@ -71,15 +71,15 @@ def edition_rerender(request, pk):
     return redirect(edition.standard.get_absolute_url())
 
 
-@login_required
 def certificate_pdf(request, pk):
-    """An audit certificate, for those who may see the standard."""
+    """An audit certificate: working material until the version it certified
+    is published, then part of the public record."""
     audit = get_object_or_404(
         Audit.objects.select_related("standard"),
         pk=pk,
         outcome=Audit.Outcome.CERTIFIED,
     )
-    if not permissions.can_see_draft(audit.standard, request.user):
+    if not permissions.can_see_certificate(audit, request.user):
         raise Http404
     if audit.certificate_state != "ready" or not audit.certificate_pdf:
         raise Http404(_("This certificate is not ready."))

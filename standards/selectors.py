@@ -8,13 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Exists,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Window,
@@ -23,76 +22,76 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Role
-from committees.selectors import user_roles
+from committees.selectors import display_name, user_roles
 from portal.errors import ApplicationError
 
+from . import permissions
 from .models import (
+    PUBLISHED,
+    Audit,
     Comment,
     Edition,
     ExpertAssignment,
     HistoryEntry,
+    PublicStatus,
     Recommendation,
     Standard,
     Status,
     Version,
+    public_status_of,
 )
 
 DRAFT_CYCLE = [Status.DRAFT, Status.EXPERT_REVIEW, Status.AUDIT, Status.CERTIFIED]
 
 
-def visible_standards(user) -> QuerySet[Standard]:
-    """Standards ``user`` may see: every public one, and the drafts the
-    visibility rule of DESIGN.md opens to them."""
-    qs = Standard.objects.all()
-    if not user.is_authenticated:
-        return qs.filter(has_edition=True)
-    roles = user_roles(user)
-    if roles.sees_every_draft:
-        return qs
-    organisation_ids = set(roles.representative_organisation_ids)
-    if roles.organisation_id:
-        organisation_ids.add(roles.organisation_id)
-    assigned = ExpertAssignment.objects.filter(standard=OuterRef("pk"), expert=user)
-    return qs.filter(
-        Q(has_edition=True)
-        | Q(organisation_id__in=organisation_ids)
-        | Q(field_id__in=roles.deputy_field_ids)
-        | Exists(assigned)
-    )
+def _get(qs, standard_id) -> Standard:
+    try:
+        return qs.select_related(
+            "field__parent", "work_item", "organisation", "replaced_by"
+        ).get(pk=standard_id)
+    except (Standard.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError(_("No such standard."), code="not_found") from None
 
 
 def standard_get_visible(*, standard_id, user) -> Standard:
-    try:
-        return (
-            visible_standards(user)
-            .select_related("field__parent", "work_item", "organisation", "replaced_by")
-            .get(pk=standard_id)
-        )
-    except (Standard.DoesNotExist, ValueError, TypeError):
-        raise ApplicationError(_("No such standard."), code="not_found") from None
+    """A standard of which ``user`` sees something (its public record or its
+    working material); ``not_found`` otherwise."""
+    return _get(permissions.visible_standards(user), standard_id)
+
+
+def standard_get_working(*, standard_id, user) -> Standard:
+    """A standard whose working material ``user`` sees (the draft audience,
+    during a renewal too); ``not_found`` otherwise, even when it is public."""
+    return _get(permissions.working_material_audience(user), standard_id)
 
 
 def with_review_figures(qs: QuerySet[Standard]) -> QuerySet[Standard]:
     """Annotate what "whose turn" needs, in the same query."""
     latest = Version.objects.filter(standard=OuterRef("pk")).order_by("-number")
+    latest_audit = Audit.objects.filter(standard=OuterRef("pk")).order_by(
+        "-created", "-pk"
+    )
     return qs.annotate(
         current_version_id=Subquery(latest.values("pk")[:1]),
         # Counted per standard through the comments' index: a join with
         # COUNT(DISTINCT) would multiply and group every row of the list.
         unanswered_comments=_comment_count(reply=""),
         open_blocking=_comment_count(blocking=True, resolved_at__isnull=True),
+        awaiting_revision=_comment_count(
+            within=lambda comments: permissions.comments_awaiting_revision(
+                comments, OuterRef("current_version_id")
+            )
+        ),
+        latest_audit_outcome=Subquery(latest_audit.values("outcome")[:1]),
+        latest_audit_version_id=Subquery(latest_audit.values("version_id")[:1]),
     )
 
 
-def _comment_count(**conditions):
-    counted = (
-        Comment.objects.filter(standard=OuterRef("pk"), **conditions)
-        .order_by()
-        .values("standard")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def _comment_count(within=None, **conditions):
+    comments = Comment.objects.filter(standard=OuterRef("pk"), **conditions)
+    if within is not None:
+        comments = within(comments)
+    counted = comments.order_by().values("standard").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), 0)
 
 
@@ -121,7 +120,7 @@ def _load_reviews(standards: list[Standard]) -> None:
     assignments = defaultdict(list)
     for assignment in ExpertAssignment.objects.filter(
         standard_id__in=in_review
-    ).select_related("expert"):
+    ).select_related("expert__person"):
         assignments[assignment.standard_id].append(assignment)
     recommendations = defaultdict(list)
     if assignments:
@@ -153,7 +152,7 @@ class Turn:
 
 
 def _name(user) -> str:
-    return user.get_full_name() or user.username
+    return display_name(user)
 
 
 def whose_turn(standard: Standard) -> list[Turn]:
@@ -162,11 +161,17 @@ def whose_turn(standard: Standard) -> list[Turn]:
     queries, and on any other standard with a few."""
     status = standard.status
     if status == Status.DRAFT:
-        action = (
-            _("upload a first version and submit")
-            if _current_version_id(standard) is None
-            else _("revise and submit for expert review")
-        )
+        version_id = _current_version_id(standard)
+        if version_id is None:
+            action = _("upload a first version and submit")
+        elif permissions.audit_requires_new_version(
+            _latest_audit(standard), version_id
+        ):
+            action = _(
+                "upload a new version answering the audit's findings, then submit"
+            )
+        else:
+            action = _("revise and submit for expert review")
         return [
             Turn(
                 _("Authors"),
@@ -186,13 +191,21 @@ def whose_turn(standard: Standard) -> list[Turn]:
                 )
             ]
         version_id = _current_version_id(standard)
+        # Only recommendations on the current version count; an expert whose
+        # recommendation is on an older version confirms it (or gives a new one).
+        recommendations = list(standard.recommendations.all())
         recommended = {
             r.expert_id
-            for r in standard.recommendations.all()
-            if r.version_id == version_id
+            for r in recommendations
+            if permissions.recommendation_counts(r, version_id)
         }
+        earlier = {r.expert_id for r in recommendations} - recommended
         turns = []
-        pending = [a.expert for a in assignments if a.expert_id not in recommended]
+        pending = [
+            a.expert
+            for a in assignments
+            if a.expert_id not in recommended and a.expert_id not in earlier
+        ]
         if pending:
             turns.append(
                 Turn(
@@ -200,6 +213,25 @@ def whose_turn(standard: Standard) -> list[Turn]:
                     _("comment and recommend"),
                     [_name(u) for u in pending],
                     role="experts",
+                )
+            )
+        to_confirm = [a.expert for a in assignments if a.expert_id in earlier]
+        if to_confirm:
+            turns.append(
+                Turn(
+                    _("Experts"),
+                    _("confirm or renew their recommendation on the current version"),
+                    [_name(u) for u in to_confirm],
+                    role="experts",
+                )
+            )
+        if _figure(standard, "awaiting_revision"):
+            turns.append(
+                Turn(
+                    _("Authors"),
+                    _("upload a new version with the accepted blocking changes"),
+                    [standard.organisation.name],
+                    role="authors",
                 )
             )
         if _figure(standard, "unanswered_comments"):
@@ -247,7 +279,24 @@ def _figure(standard: Standard, name: str) -> int:
         return getattr(standard, name)
     if name == "unanswered_comments":
         return standard.comments.filter(reply="").count()
+    if name == "awaiting_revision":
+        return permissions.comments_awaiting_revision(
+            standard.comments.all(), _current_version_id(standard)
+        ).count()
     return standard.comments.filter(blocking=True, resolved_at__isnull=True).count()
+
+
+def _latest_audit(standard: Standard) -> Audit | None:
+    """The standard's latest audit (its outcome and version), from the
+    figures of ``with_review_figures`` when it has them."""
+    if hasattr(standard, "latest_audit_outcome"):
+        if standard.latest_audit_outcome is None:
+            return None
+        return Audit(
+            outcome=standard.latest_audit_outcome,
+            version_id=standard.latest_audit_version_id,
+        )
+    return standard.audits.order_by("-created", "-pk").first()
 
 
 def drafts_of_user(user) -> list[Standard]:
@@ -415,41 +464,55 @@ def review_queue_part(user, *, key: str, page=1) -> tuple[str, Page]:
 
 
 def draft_detail(*, standard_id, user) -> Standard:
-    """A draft (or any visible standard) with everything its working page
+    """A standard's working page, for its draft audience: everything it
     shows, loaded in a fixed number of queries."""
-    standard = standard_get_visible(standard_id=standard_id, user=user)
+    standard = standard_get_working(standard_id=standard_id, user=user)
     versions = list(
         Version.objects.filter(standard=standard)
-        .select_related("author")
+        .select_related("author__person")
         .prefetch_related("attachments")
         .order_by("number")
     )
     comments = list(
         Comment.objects.filter(standard=standard)
-        .select_related("expert", "replied_by", "version")
+        .select_related("expert__person", "replied_by__person", "version")
         .order_by("pk")
     )
     recommendations = list(
         Recommendation.objects.filter(standard=standard)
-        .select_related("expert", "version")
+        .select_related("expert__person", "version")
         .order_by("version__number", "pk")
     )
     assignments = list(
-        ExpertAssignment.objects.filter(standard=standard).select_related("expert")
+        ExpertAssignment.objects.filter(standard=standard).select_related(
+            "expert__person"
+        )
     )
     standard.version_list = versions
     standard.current = versions[-1] if versions else None
     standard.comment_list = comments
     standard.recommendation_list = recommendations
     standard.assignment_list = assignments
-    standard.audit_list = list(standard.audits.select_related("auditor", "version"))
-    standard.history_list = history_of(standard)
+    standard.audit_list = list(
+        standard.audits.select_related("auditor__person", "version")
+    )
+    standard.history_list = history_of(standard, user)
     standard.edition_list = list(standard.editions.order_by("-edition"))
     standard.author_list = list(standard.authors.select_related("organisation"))
     # Reuse what was loaded for whose turn.
     standard.current_version_id = standard.current.pk if standard.current else None
     standard.unanswered_comments = sum(1 for c in comments if not c.reply)
     standard.open_blocking = sum(1 for c in comments if c.is_open_blocking)
+    standard.awaiting_revision = sum(
+        1
+        for c in comments
+        if permissions.awaits_revision(c, standard.current_version_id)
+    )
+    latest_audit = max(
+        standard.audit_list, key=lambda a: (a.created, a.pk), default=None
+    )
+    standard.latest_audit_outcome = latest_audit.outcome if latest_audit else None
+    standard.latest_audit_version_id = latest_audit.version_id if latest_audit else None
     standard._prefetched_objects_cache = {
         "assignments": assignments,
         "recommendations": recommendations,
@@ -458,26 +521,24 @@ def draft_detail(*, standard_id, user) -> Standard:
     return standard
 
 
-def history_of(standard: Standard) -> list[HistoryEntry]:
+def history_of(standard: Standard, user=None) -> list[HistoryEntry]:
+    """The entries of ``standard``'s history that ``user`` may see (the
+    public actions only when ``user`` is None: what every reader sees)."""
     return list(
-        HistoryEntry.objects.filter(standard=standard)
-        .select_related("actor")
+        permissions.visible_history(standard, user or AnonymousUser())
+        .select_related("actor__person")
         .order_by("created", "pk")
     )
 
 
 def experts_for(standard: Standard):
-    """Users who may be assigned: experts of the field or its parent."""
-    field_ids = [standard.field_id]
-    if standard.field.parent_id:
-        field_ids.append(standard.field.parent_id)
+    """The users the assign form and the API offer: exactly those the rule
+    ``permissions.assignable_experts`` allows (experts of the field or its
+    parent, never of the submitting organisation), with their people."""
     return (
-        Role.objects.current()
-        .filter(
-            kind=Role.Kind.EXPERT, field_id__in=field_ids, person__user__isnull=False
-        )
-        .select_related("person__user", "person__organisation")
-        .order_by("person__name")
+        permissions.assignable_experts(standard)
+        .select_related("person__organisation")
+        .order_by("person__name", "pk")
     )
 
 
@@ -500,9 +561,16 @@ def public_standard_detail(*, standard_id) -> Standard:
     standard.in_force = next((e for e in editions if e.in_force), None) or (
         editions[0] if editions else None
     )
+    # The public record: the title and scope of this edition, not the
+    # standard's own (a renewal's draft).
+    standard.public_edition = standard.in_force
     standard.history_list = history_of(standard)
     standard.author_list = list(standard.authors.select_related("organisation"))
-    standard.replaces_list = list(standard.replaces.all())
+    # The standards this one replaces that the public knows of, with their
+    # editions for their public titles.
+    standard.replaces_list = list(
+        standard.replaces.public().prefetch_related("editions").order_by("number")
+    )
     return standard
 
 
@@ -512,32 +580,46 @@ class Pipeline:
     by_field: list[dict]
     waiting_longest: list[Standard]
     review_due: list[Standard]
+    # The public record's figures, counted as home, catalogue and API count
+    # them: by ``PublicStatus``, and ``published`` (in force, under renewal
+    # or not).
+    by_public_status: dict[str, int] = field(default_factory=dict)
+    published: int = 0
 
 
 def pipeline(*, user, limit: int = 10) -> Pipeline:
     """The whole pipeline, as the leader and deputy leaders see it; counts
     cover the standards the user may see."""
-    visible = visible_standards(user)
-    by_state = dict(
-        visible.values_list("status").annotate(n=Count("pk")).order_by("status")
-    )
+    visible = permissions.visible_standards(user)
     rows = (
-        visible.values("field__name", "field__parent__name", "status")
+        visible.values("field__name", "field__parent__name", "status", "has_edition")
         .annotate(n=Count("pk"))
         .order_by("field__parent__name", "field__name")
     )
+    by_state: dict[str, int] = defaultdict(int)
+    by_public_status: dict[str, int] = dict.fromkeys(PublicStatus.values, 0)
     by_field: dict[str, dict] = {}
     for row in rows:
+        by_state[row["status"]] += row["n"]
+        public_status = public_status_of(
+            status=row["status"], has_edition=row["has_edition"]
+        )
+        if public_status is not None:
+            by_public_status[public_status] += row["n"]
         name = row["field__name"]
         entry = by_field.setdefault(
             name,
             {"field": name, "parent": row["field__parent__name"], "total": 0},
         )
-        entry[row["status"]] = row["n"]
+        entry[row["status"]] = entry.get(row["status"], 0) + row["n"]
         entry["total"] += row["n"]
+    # Drafts are working material: only those of the user's draft audience
+    # (a renewal of a public standard too).
     waiting = _with_turns(
         with_turn_prefetch(
-            visible.filter(status__in=DRAFT_CYCLE).order_by("status_changed", "pk")
+            permissions.working_material_audience(user)
+            .filter(status__in=DRAFT_CYCLE)
+            .order_by("status_changed", "pk")
         )[:limit]
     )
     due = list(
@@ -553,6 +635,8 @@ def pipeline(*, user, limit: int = 10) -> Pipeline:
         by_field=list(by_field.values()),
         waiting_longest=waiting,
         review_due=due,
+        by_public_status=by_public_status,
+        published=sum(by_public_status[s] for s in PUBLISHED),
     )
 
 
@@ -573,4 +657,5 @@ def public_standard_editions(*, standard_id, with_text: bool = False) -> Standar
     standard.in_force = next(
         (e for e in standard.edition_list if e.in_force), None
     ) or (standard.edition_list[0] if standard.edition_list else None)
+    standard.public_edition = standard.in_force
     return standard

@@ -12,20 +12,24 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition
 
-from committees.models import Field, Person, Role
-from committees.selectors import user_roles
+from committees.models import Field, Person
+from committees.selectors import display_name, user_roles
 from portal.errors import ApplicationError, Conflict, Forbidden
 from workplan.models import WorkItem
 
 from . import permissions
+from .actions import Action
 from .models import (
+    EDITION_IN_FORCE,
+    TRANSITION_NAMES,
     Attachment,
     Audit,
     Comment,
@@ -50,17 +54,8 @@ edition_published_hooks: list[Callable[[int], None]] = []
 audit_certified_hooks: list[Callable[[int], None]] = []
 
 
-TRANSITIONS = {
-    "submit": gettext_lazy("Submit for expert review"),
-    "request_changes": gettext_lazy("Request changes"),
-    "advance_to_audit": gettext_lazy("Advance to audit"),
-    "fail_audit": gettext_lazy("Fail the audit"),
-    "certify": gettext_lazy("Certify"),
-    "publish": gettext_lazy("Publish"),
-    "start_renewal": gettext_lazy("Start renewal"),
-    "reaffirm": gettext_lazy("Reaffirm"),
-    "abolish": gettext_lazy("Abolish"),
-}
+# Each transition's label, from the one registry of history actions.
+TRANSITIONS = {name: Action(name).label for name in TRANSITION_NAMES}
 
 
 def _not_found() -> ApplicationError:
@@ -68,12 +63,13 @@ def _not_found() -> ApplicationError:
 
 
 def _lock(standard_id, actor) -> Standard:
-    """The standard, locked for this transaction, if the actor may see it."""
+    """The standard, locked for this transaction, if the actor may see
+    something of it (each action's rule then says whether they may act)."""
     try:
         standard = Standard.objects.select_for_update().get(pk=standard_id)
     except (Standard.DoesNotExist, ValueError, TypeError):
         raise _not_found() from None
-    if not permissions.can_see_draft(standard, actor):
+    if not permissions.can_see_standard(standard, actor):
         raise _not_found()
     return standard
 
@@ -172,12 +168,9 @@ def standard_create(
     is_sample: bool = False,
 ) -> Standard:
     """A member representative opens a draft for their organisation."""
+    permissions.require(permissions.can_create_draft(actor))
     roles = user_roles(actor)
     represented = roles.representative_organisation_ids
-    if not represented:
-        raise Forbidden(
-            _("Only member representatives of a member organisation create drafts.")
-        )
     if organisation is None:
         organisation_id = min(represented)
     else:
@@ -213,15 +206,23 @@ def standard_update(
     **changes,
 ) -> Standard:
     """The submitting organisation edits title, scope, field, work item and
-    authors while the standard is a draft."""
+    authors while the standard is a draft (during a renewal too: the public
+    record keeps the in-force edition's until the next one)."""
     standard = _lock(standard_id, actor)
     _check_expected(standard, expected_status)
-    if not permissions.is_organisation_representative(standard, actor):
-        raise Forbidden(
-            _("Only representatives of the submitting organisation edit a draft.")
-        )
-    if standard.status != Status.DRAFT:
-        raise Conflict(_("Only a draft can be edited; this one is under review."))
+    permissions.require(permissions.can_edit(standard, actor))
+    return _apply_details(standard, actor, changes)
+
+
+@transaction.atomic
+def standard_correct(*, standard_id, actor, note: str = "", **changes) -> Standard:
+    """The leader or the secretariat corrects a draft's details (the admin)."""
+    standard = _lock(standard_id, actor)
+    permissions.require(permissions.can_correct(standard, actor))
+    return _apply_details(standard, actor, changes, note=note)
+
+
+def _apply_details(standard: Standard, actor, changes: dict, note: str = ""):
     changed = []
     if "title" in changes:
         standard.title = _clean_text(
@@ -253,7 +254,7 @@ def standard_update(
             standard=standard,
             actor=actor,
             action="edited",
-            comment=", ".join(changed),
+            comment=(note or "") + ", ".join(changed),
         )
     return standard
 
@@ -268,16 +269,16 @@ def version_create(
     files: Iterable = (),
 ) -> Version:
     """A representative of the submitting organisation uploads a new version
-    of a draft. Files are checked by content and stored under server names."""
+    of a draft, or of a draft in expert review (a revision answering the
+    experts). Files are checked by content and stored under server names.
+
+    A version uploaded during expert review is under review at once, so it
+    is frozen as a submitted one is; the recommendations on earlier versions
+    stop counting (``permissions.recommendation_counts``) and the assigned
+    experts are told (the ``version_uploaded`` history entry)."""
     standard = _lock(standard_id, actor)
-    if not permissions.is_organisation_representative(standard, actor):
-        raise Forbidden(
-            _("Only representatives of the submitting organisation upload versions.")
-        )
-    if standard.status != Status.DRAFT:
-        raise Conflict(
-            _("A new version can only be uploaded while the standard is a draft.")
-        )
+    permissions.require(permissions.can_upload(standard, actor))
+    under_review = standard.status == Status.EXPERT_REVIEW
     body = _clean_text(body, field="body", required=True, limit=2_000_000)
     change_summary = _clean_text(
         change_summary, field="change_summary", required=False, limit=500
@@ -291,6 +292,7 @@ def version_create(
         body=body,
         change_summary=change_summary,
         author=actor,
+        frozen=under_review,
     )
     for upload, check in zip(files, checked, strict=True):
         attachment = Attachment(
@@ -304,12 +306,21 @@ def version_create(
         )
         attachment.file.save("upload", upload, save=False)
         attachment.save()
+    comment = _("Version %(number)d. %(summary)s") % {
+        "number": version.number,
+        "summary": change_summary,
+    }
+    if under_review:
+        note = _(
+            "Uploaded during expert review: recommendations on earlier "
+            "versions count again once confirmed on this one."
+        )
+        comment = f"{comment.strip()} {note}"
     history_record(
         standard=standard,
         actor=actor,
         action="version_uploaded",
-        comment=_("Version %(number)d. %(summary)s")
-        % {"number": version.number, "summary": change_summary},
+        comment=comment,
     )
     standard.save(update_fields=["updated"])
     return version
@@ -323,24 +334,28 @@ def experts_assign(*, standard_id, actor, experts: Iterable) -> list[ExpertAssig
     """A deputy leader of the field (or the leader) assigns experts of the
     field to a draft or a standard under expert review."""
     standard = _lock(standard_id, actor)
-    if not permissions.is_deputy_or_leader(standard, actor):
-        raise Forbidden(_("Only the field's deputy leaders assign experts."))
-    if standard.status not in {Status.DRAFT, Status.EXPERT_REVIEW}:
-        raise Conflict(_("Experts are assigned before or during expert review."))
-    field_ids = {standard.field_id}
-    if standard.field.parent_id:
-        field_ids.add(standard.field.parent_id)
-    wanted = {getattr(e, "pk", e) for e in experts}
+    permissions.require(permissions.can_assign(standard, actor))
+    wanted = set()
+    for expert in experts:
+        try:
+            wanted.add(int(getattr(expert, "pk", expert)))
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                _("Choose experts from the list."), field="experts"
+            ) from None
     if not wanted:
         raise ApplicationError(_("Choose at least one expert."), field="experts")
     eligible = set(
-        Role.objects.current()
-        .filter(kind=Role.Kind.EXPERT, field_id__in=field_ids, person__user__in=wanted)
-        .values_list("person__user_id", flat=True)
+        permissions.assignable_experts(standard)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
     )
     if wanted - eligible:
         raise ApplicationError(
-            _("Only experts of this standard's field can be assigned."),
+            _(
+                "Only experts of this standard's field who do not work for the "
+                "submitting organisation can be assigned."
+            ),
             field="experts",
         )
     already = set(standard.assignments.values_list("expert_id", flat=True))
@@ -352,9 +367,13 @@ def experts_assign(*, standard_id, actor, experts: Iterable) -> list[ExpertAssig
             )
         )
     if created:
-        names = ", ".join(
-            a.expert.get_full_name() or a.expert.username for a in created
-        )
+        # The experts with their people, in one query, for the history's
+        # names and for the caller's answer.
+        experts = get_user_model().objects.select_related("person")
+        experts = experts.in_bulk([a.expert_id for a in created])
+        for assignment in created:
+            assignment.expert = experts[assignment.expert_id]
+        names = ", ".join(display_name(a.expert) for a in created)
         history_record(
             standard=standard,
             actor=actor,
@@ -364,14 +383,9 @@ def experts_assign(*, standard_id, actor, experts: Iterable) -> list[ExpertAssig
     return created
 
 
-def _require_assigned_expert(standard: Standard, actor) -> None:
-    if not permissions.is_assigned_expert(standard, actor):
-        raise Forbidden(_("Only experts assigned to this draft give feedback."))
-
-
-def _require_expert_review(standard: Standard) -> Version:
-    if standard.status != Status.EXPERT_REVIEW:
-        raise Conflict(_("Feedback is given while the draft is in expert review."))
+def _require_feedback(standard: Standard, actor) -> Version:
+    """The version an assigned expert gives feedback on: the current one."""
+    permissions.require(permissions.can_give_feedback(standard, actor))
     version = current_version(standard)
     if version is None:  # pragma: no cover - submit requires a version
         raise Conflict(_("This draft has no version yet."))
@@ -389,8 +403,7 @@ def comment_create(
 ) -> Comment:
     """An assigned expert comments on the current version under review."""
     standard = _lock(standard_id, actor)
-    _require_assigned_expert(standard, actor)
-    version = _require_expert_review(standard)
+    version = _require_feedback(standard, actor)
     comment = Comment.objects.create(
         standard=standard,
         version=version,
@@ -424,10 +437,7 @@ def _lock_comment(comment_id, actor) -> tuple[Comment, Standard]:
 def comment_answer(*, comment_id, actor, reply: str, reply_text: str = "") -> Comment:
     """The authors answer a comment: accepted, rejected or noted, with a reply."""
     comment, standard = _lock_comment(comment_id, actor)
-    if not permissions.is_organisation_representative(standard, actor):
-        raise Forbidden(_("Only the draft's authors answer comments."))
-    if standard.status not in {Status.DRAFT, Status.EXPERT_REVIEW}:
-        raise Conflict(_("Comments are answered before the draft goes to audit."))
+    permissions.require(permissions.can_answer(standard, actor))
     if reply not in Comment.Reply.values:
         raise ApplicationError(
             _("Answer with accepted, rejected or noted."), field="reply"
@@ -457,12 +467,7 @@ def comment_answer(*, comment_id, actor, reply: str, reply_text: str = "") -> Co
 def comment_resolve(*, comment_id, actor) -> Comment:
     """Only the expert who raised a blocking comment resolves it."""
     comment, standard = _lock_comment(comment_id, actor)
-    if comment.expert_id != actor.pk:
-        raise Forbidden(_("Only the expert who raised a comment resolves it."))
-    if not comment.blocking:
-        raise Conflict(_("Only blocking comments are resolved."))
-    if comment.resolved_at:
-        raise Conflict(_("This comment is resolved already."))
+    permissions.require(permissions.can_resolve(comment, standard, actor))
     comment.resolved_at = timezone.now()
     comment.save()
     history_record(
@@ -481,8 +486,7 @@ def recommendation_give(
     """An assigned expert recommends on the current version; giving it again
     replaces the earlier recommendation on that version."""
     standard = _lock(standard_id, actor)
-    _require_assigned_expert(standard, actor)
-    version = _require_expert_review(standard)
+    version = _require_feedback(standard, actor)
     if decision not in Recommendation.Decision.values:
         raise ApplicationError(
             _("Recommend approve, approve with changes, or reject."), field="decision"
@@ -509,12 +513,56 @@ def recommendation_give(
     return recommendation
 
 
+@transaction.atomic
+def recommendation_confirm(*, standard_id, actor) -> Recommendation:
+    """An assigned expert confirms their recommendation on an older version
+    on the current version, in one click: the same decision and note, given
+    on the current version, where it counts toward ``advance_to_audit``
+    again (``permissions.can_confirm_recommendation``)."""
+    standard = _lock(standard_id, actor)
+    permissions.require(permissions.can_confirm_recommendation(standard, actor))
+    earlier = permissions.recommendation_to_confirm(standard, actor)
+    version = current_version(standard)
+    earlier_number = Version.objects.values_list("number", flat=True).get(
+        pk=earlier.version_id
+    )
+    recommendation = Recommendation.objects.create(
+        standard=standard,
+        version=version,
+        expert=actor,
+        decision=earlier.decision,
+        note=earlier.note,
+    )
+    history_record(
+        standard=standard,
+        actor=actor,
+        action=Action.RECOMMENDATION_CONFIRMED,
+        comment=(
+            f"{recommendation.get_decision_display()} "
+            f"(v{earlier_number} → v{version.number}). {earlier.note}"
+        )[:1000],
+    )
+    return recommendation
+
+
 # --- the lifecycle ----------------------------------------------------------
 
 
 def _conditions_submit(standard: Standard, **_kw) -> None:
-    if not standard.versions.exists():
+    """A version to review, title and scope set; and after a failed audit, a
+    new version: the text that failed is not resubmitted as it is."""
+    version = current_version(standard)
+    if version is None:
         raise Conflict(_("Upload a version of the text before submitting."))
+    latest_audit = standard.audits.order_by("-created", "-pk").first()
+    if permissions.audit_requires_new_version(latest_audit, version.pk):
+        raise Conflict(
+            _(
+                "The audit failed on version %(number)d: upload a new version "
+                "that answers its findings before submitting again."
+            )
+            % {"number": version.number}
+        )
     if not standard.title.strip() or not standard.scope.strip():
         raise ApplicationError(
             _("Title and scope must be set before submitting."), field="scope"
@@ -522,8 +570,13 @@ def _conditions_submit(standard: Standard, **_kw) -> None:
 
 
 def _conditions_advance(standard: Standard, **_kw) -> None:
+    """The review of the current version is complete: enough recommendations
+    on it (older ones do not count), none "reject", every comment answered,
+    every blocking comment resolved by its expert, and each one the authors
+    accepted revised in a newer version than the one it was raised on."""
     version = current_version(standard)
-    recommendations = list(version.recommendations.all()) if version else []
+    version_id = version.pk if version else None
+    recommendations = list(permissions.counted_recommendations(standard, version_id))
     needed = settings.MIN_EXPERT_REVIEWS
     if len(recommendations) < needed:
         raise Conflict(
@@ -538,6 +591,14 @@ def _conditions_advance(standard: Standard, **_kw) -> None:
     comments = standard.comments.all()
     if comments.filter(reply="").exists():
         raise Conflict(_("Every expert comment must be answered first."))
+    if permissions.comments_awaiting_revision(comments, version_id).exists():
+        raise Conflict(
+            _(
+                "A blocking comment was accepted on version %(number)d: upload a "
+                "new version with the change before the draft goes to audit."
+            )
+            % {"number": version.number}
+        )
     if comments.filter(blocking=True, resolved_at__isnull=True).exists():
         raise Conflict(
             _(
@@ -643,7 +704,10 @@ def _after_publish(standard: Standard, actor, **_kw) -> None:
         number=standard.number,
         edition=last + 1,
         version=current_version(standard),
+        # The public record from now on: edits of a later renewal change
+        # the standard's own title and scope, not these.
         title=standard.title,
+        scope=standard.scope,
         published_on=today,
         published_by=actor,
     )
@@ -659,9 +723,11 @@ def _after_reaffirm(standard: Standard, **_kw) -> None:
 
 
 def _after_abolish(standard: Standard, *, comment: str, replaced_by=None, **_kw):
+    """The edition in force (if any) is withdrawn today: no longer in force."""
     standard.abolition_reason = comment.strip()
     standard.replaced_by = replaced_by
     standard.save(update_fields=["abolition_reason", "replaced_by"])
+    standard.editions.filter(EDITION_IN_FORCE).update(withdrawn_on=timezone.localdate())
 
 
 def _freeze_current_version(standard: Standard, **_kw) -> None:
@@ -729,18 +795,10 @@ def standard_transition(
 
 def _transition(*, standard_id, name, actor, comment, expected_status, replaced_by):
     standard = _lock(standard_id, actor)
-    _check_expected(standard, expected_status)
+    if permissions.can_see_working_material(standard, actor):
+        _check_expected(standard, expected_status)
+    permissions.require(permissions.can_take(standard, actor, name))
     method = getattr(standard, name)
-    if not can_proceed(method):
-        raise Conflict(
-            _("“%(transition)s” is not possible while the standard is “%(status)s”.")
-            % {"transition": TRANSITIONS[name], "status": standard.get_status_display()}
-        )
-    if not has_transition_perm(method, actor):
-        raise Forbidden(
-            _("You may not %(transition)s this standard.")
-            % {"transition": str(TRANSITIONS[name]).lower()}
-        )
     if len(comment) > 20000:
         raise ApplicationError(_("At most 20000 characters."), field="comment")
     check = CONDITIONS.get(name)
@@ -764,14 +822,9 @@ def _transition(*, standard_id, name, actor, comment, expected_status, replaced_
 
 
 def available_transitions(standard: Standard, actor) -> list[str]:
-    """The transitions ``actor`` may take now (state and right; the
+    """The transitions ``actor`` may take now (``permissions.can_take``; the
     conditions are checked, with reasons, when the transition is taken)."""
-    names = []
-    for name in TRANSITIONS:
-        method = getattr(standard, name)
-        if can_proceed(method) and has_transition_perm(method, actor):
-            names.append(name)
-    return names
+    return permissions.transitions_open_to(standard, actor)
 
 
 # Thin named wrappers, so code reads as the rules of procedure do.

@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("drafts/<int:pk>/recommendations/", views.recommend, name="recommend"),
     path(
+        "drafts/<int:pk>/recommendations/confirm/",
+        views.recommendation_confirm,
+        name="recommendation_confirm",
+    ),
+    path(
         "drafts/<int:pk>/transitions/<slug:name>/",
         views.transition,
         name="transition",

@@ -19,8 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committees.selectors import user_roles
-from portal.errors import ApplicationError, Conflict, Forbidden
+from portal.errors import ApplicationError
 from portal.markdown import render_markdown_with_toc
 
 from . import permissions, selectors, services
@@ -37,7 +36,7 @@ from .forms import (
     TransitionForm,
     VersionForm,
 )
-from .models import Attachment, Comment, Standard, Status
+from .models import Attachment, Comment, PublicStatus, Standard, Status
 
 
 def _or_404(function, **kwargs):
@@ -50,8 +49,9 @@ def _or_404(function, **kwargs):
         raise
 
 
-def _visible_or_404(request, pk) -> Standard:
-    return _or_404(selectors.standard_get_visible, standard_id=pk, user=request.user)
+def _working_or_404(request, pk) -> Standard:
+    """A standard whose working material the viewer sees (404 otherwise)."""
+    return _or_404(selectors.standard_get_working, standard_id=pk, user=request.user)
 
 
 def _put_on_form(form, exc: ApplicationError) -> None:
@@ -64,23 +64,19 @@ def _put_on_form(form, exc: ApplicationError) -> None:
 
 @login_required
 def drafts(request):
-    roles = user_roles(request.user)
     return render(
         request,
         "standards/drafts.html",
         {
             "standards": selectors.drafts_of_user(request.user),
-            "can_create": bool(roles.representative_organisation_ids),
+            "can_create": bool(permissions.can_create_draft(request.user)),
         },
     )
 
 
 @login_required
 def draft_new(request):
-    if not user_roles(request.user).representative_organisation_ids:
-        raise Forbidden(
-            _("Only member representatives of a member organisation create drafts.")
-        )
+    permissions.require(permissions.can_create_draft(request.user))
     status = 200
     if request.method == "POST":
         form = DraftForm(request.POST)
@@ -120,13 +116,8 @@ def draft_new(request):
 
 @login_required
 def draft_edit(request, pk):
-    standard = _visible_or_404(request, pk)
-    if not permissions.is_organisation_representative(standard, request.user):
-        raise Forbidden(
-            _("Only representatives of the submitting organisation edit a draft.")
-        )
-    if standard.status != Status.DRAFT:
-        raise Conflict(_("Only a draft can be edited; this one is under review."))
+    standard = _working_or_404(request, pk)
+    permissions.require(permissions.can_edit(standard, request.user))
     status = 200
     if request.method == "POST":
         form = DraftForm(request.POST)
@@ -173,17 +164,17 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
     replaces, so what the person typed is shown again with the reason."""
     user = request.user
     status = standard.status
-    is_representative = permissions.is_organisation_representative(standard, user)
-    is_assigned = any(a.expert_id == user.pk for a in standard.assignment_list)
-    may_assign = permissions.is_deputy_or_leader(standard, user) and status in {
-        Status.DRAFT,
-        Status.EXPERT_REVIEW,
-    }
-    may_answer = is_representative and status in {Status.DRAFT, Status.EXPERT_REVIEW}
+    is_assigned = permissions.is_assigned_expert(standard, user)
+    may_assign = bool(permissions.can_assign(standard, user))
+    may_answer = bool(permissions.can_answer(standard, user))
 
+    # Reviews belong to a version: what was given on an older one is marked
+    # as such (it no longer counts toward advancing to audit).
+    current_id = standard.current.pk if standard.current else None
     comments_by_version = defaultdict(list)
     for comment in standard.comment_list:
-        comment.can_resolve = comment.is_open_blocking and comment.expert_id == user.pk
+        comment.can_resolve = bool(permissions.can_resolve(comment, standard, user))
+        comment.awaits_revision = permissions.awaits_revision(comment, current_id)
         if may_answer:
             comment.answer_form = bound.get(("answer", comment.pk)) or AnswerForm(
                 auto_id=f"id_answer_{comment.pk}_%s",
@@ -192,6 +183,9 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
         comments_by_version[comment.version_id].append(comment)
     recommendations_by_version = defaultdict(list)
     for recommendation in standard.recommendation_list:
+        recommendation.outdated = not permissions.recommendation_counts(
+            recommendation, current_id
+        )
         recommendations_by_version[recommendation.version_id].append(recommendation)
     feedback = [
         (
@@ -228,7 +222,7 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
         transition_forms.append(form)
 
     version_form = None
-    if is_representative and status == Status.DRAFT:
+    if permissions.can_upload(standard, user):
         version_form = bound.get("version") or VersionForm(
             auto_id="id_version_%s",
             initial={"body": standard.current.body if standard.current else ""},
@@ -237,11 +231,14 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
     if may_assign:
         assign_form = bound.get("assign") or AssignForm(
             auto_id="id_assign_%s",
-            expert_roles=selectors.experts_for(standard),
+            experts=selectors.experts_for(standard),
             exclude=[a.expert_id for a in standard.assignment_list],
         )
+    to_confirm = None
+    if permissions.can_confirm_recommendation(standard, user):
+        to_confirm = permissions.recommendation_to_confirm(standard, user)
     comment_form = recommend_form = None
-    if is_assigned and status == Status.EXPERT_REVIEW:
+    if permissions.can_give_feedback(standard, user):
         comment_form = bound.get("comment") or CommentForm(auto_id="id_comment_%s")
         recommend_form = bound.get("recommend") or RecommendForm(
             auto_id="id_recommend_%s"
@@ -250,7 +247,7 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
     return {
         "standard": standard,
         "days_waiting": (timezone.now() - standard.status_changed).days,
-        "can_edit": is_representative and status == Status.DRAFT,
+        "can_edit": bool(permissions.can_edit(standard, user)),
         "is_assigned": is_assigned,
         "feedback": feedback,
         "transition_forms": transition_forms,
@@ -263,6 +260,7 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
         "assign_form": assign_form,
         "comment_form": comment_form,
         "recommend_form": recommend_form,
+        "recommendation_to_confirm": to_confirm,
         "max_attachment_bytes": settings.MAX_ATTACHMENT_BYTES,
     }
 
@@ -278,11 +276,15 @@ def _render_draft(request, pk, *, bound=None, status=200):
 
 
 def draft(request, pk):
-    if not request.user.is_authenticated:
-        # The public reads a published standard on its public page; a draft
-        # does not exist for them.
-        standard = get_object_or_404(Standard.objects.public(), pk=pk)
-        return redirect("standards:detail", pk=standard.pk)
+    """The working page, for the draft audience. Anyone else reads a
+    published standard on its public page; a draft does not exist for them."""
+    standard = Standard.objects.filter(pk=pk).first()
+    if standard is None or not permissions.can_see_working_material(
+        standard, request.user
+    ):
+        if standard is not None and permissions.has_public_record(standard):
+            return redirect("standards:detail", pk=standard.pk)
+        raise Http404(_("No such standard."))
     return _render_draft(request, pk)
 
 
@@ -327,11 +329,11 @@ def version_new(request, pk):
 
 @require_POST
 def assign(request, pk):
-    standard = _visible_or_404(request, pk)
+    standard = _working_or_404(request, pk)
     form = AssignForm(
         request.POST,
         auto_id="id_assign_%s",
-        expert_roles=selectors.experts_for(standard),
+        experts=selectors.experts_for(standard),
     )
     return _act(
         request,
@@ -425,10 +427,31 @@ def recommend(request, pk):
 
 
 @require_POST
+def recommendation_confirm(request, pk):
+    """One click: an assigned expert confirms their recommendation on an
+    older version on the current version."""
+    try:
+        services.recommendation_confirm(standard_id=pk, actor=request.user)
+    except ApplicationError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.message) from None
+        messages.error(request, exc.message)
+        return _render_draft(request, pk, status=exc.status)
+    messages.success(request, _("Recommendation confirmed on the current version."))
+    return redirect(reverse("standards:draft", kwargs={"pk": pk}) + "#feedback")
+
+
+@require_POST
 def transition(request, pk, name):
     if name not in services.TRANSITIONS:
         raise Http404(_("Unknown transition."))
-    standard = _visible_or_404(request, pk)
+    standard = _or_404(
+        selectors.standard_get_visible, standard_id=pk, user=request.user
+    )
+    if not permissions.can_see_working_material(standard, request.user):
+        # Seen from outside its draft audience (its public record): refused
+        # as the API refuses, on the error page, not the working page.
+        permissions.require(permissions.can_take(standard, request.user, name))
     form = TransitionForm(
         request.POST,
         name=name,
@@ -455,7 +478,7 @@ def transition(request, pk, name):
 
 def attachment(request, pk, attachment_id):
     """An attached file, for those who may see its standard (404 otherwise)."""
-    standard = _visible_or_404(request, pk)
+    standard = _working_or_404(request, pk)
     item = get_object_or_404(
         Attachment, pk=attachment_id, version__standard_id=standard.pk
     )
@@ -476,9 +499,11 @@ def attachment(request, pk, attachment_id):
 
 
 def version(request, pk, number):
-    standard = _visible_or_404(request, pk)
+    standard = _working_or_404(request, pk)
     item = get_object_or_404(
-        standard.versions.select_related("author").prefetch_related("attachments"),
+        standard.versions.select_related("author__person").prefetch_related(
+            "attachments"
+        ),
         number=number,
     )
     return render(
@@ -487,7 +512,7 @@ def version(request, pk, number):
 
 
 def diff(request, pk):
-    standard = _visible_or_404(request, pk)
+    standard = _working_or_404(request, pk)
     versions = {v.number: v for v in standard.versions.order_by("number")}
     numbers = sorted(versions)
     status = 200
@@ -583,18 +608,15 @@ def _bar_chart(states):
 
 @login_required
 def dashboard(request):
-    roles = user_roles(request.user)
-    if not (roles.leader or roles.is_deputy or roles.auditor or roles.secretariat):
-        raise Forbidden(
-            _(
-                "The dashboard is for the leader, the deputy leaders, the auditors "
-                "and the secretariat."
-            )
-        )
+    permissions.require(permissions.can_see_pipeline(request.user))
     pipeline = selectors.pipeline(user=request.user)
+    # A standard in the internal state "published" is in force with no
+    # renewal under way; "Published" is kept for the public figure below,
+    # which counts renewals too, as home, catalogue and API do.
+    labels = {**dict(Status.choices), Status.PUBLISHED: PublicStatus.IN_FORCE.label}
     states = [
-        (value, label, pipeline.by_state.get(value, 0))
-        for value, label in Status.choices
+        (value, labels[value], pipeline.by_state.get(value, 0))
+        for value in Status.values
     ]
     field_rows = [
         {
@@ -614,6 +636,10 @@ def dashboard(request):
             "total": sum(count for _v, _l, count in states),
             "chart": _bar_chart(states),
             "field_rows": field_rows,
+            "public_figures": [
+                (value, pipeline.by_public_status.get(value, 0))
+                for value in PublicStatus.values
+            ],
         },
     )
 
@@ -630,11 +656,11 @@ def _public_url(request, standard) -> str:
 def _page_description(standard) -> str:
     """The scope on one line, cut at 200 characters, for search engines and
     link previews."""
-    scope = " ".join((standard.scope or "").split())
+    scope = " ".join((standard.public_scope or "").split())
     if scope:
         return Truncator(scope).chars(200)
     return _("%(title)s: a standard of the %(group)s.") % {
-        "title": f"{standard.number} {standard.title}".strip(),
+        "title": f"{standard.number} {standard.public_title}".strip(),
         "group": settings.PORTAL_NAME,
     }
 

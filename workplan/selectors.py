@@ -4,27 +4,41 @@ state and its progress, in a fixed number of queries."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Case, CharField, Count, F, Value, When
 
 from standards.models import Standard, Status
+from standards.permissions import DRAFT_CYCLE
 
 from .models import WorkItem
 
 
 def counts_by_state(items) -> dict[int, list[tuple[str, str, int]]]:
-    """Per work item, its standards counted by state, in lifecycle order.
+    """Per work item, its standards counted by state, in lifecycle order; a
+    standard under renewal counts as published, as the public sees it (its
+    edition stays in force; the renewal's state is working material).
 
     One grouped query for all items, whatever their number.
     """
     rows = (
         Standard.objects.filter(work_item__in=items)
-        .values("work_item", "status")
+        .annotate(
+            shown=Case(
+                When(
+                    has_edition=True,
+                    status__in=DRAFT_CYCLE,
+                    then=Value(Status.PUBLISHED.value),
+                ),
+                default=F("status"),
+                output_field=CharField(),
+            )
+        )
+        .values("work_item", "shown")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_item: dict[int, dict[str, int]] = defaultdict(dict)
+    by_item: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        by_item[row["work_item"]][row["status"]] = row["n"]
+        by_item[row["work_item"]][row["shown"]] += row["n"]
     return {
         item_id: [
             (status.value, status.label, counts[status.value])

@@ -21,6 +21,8 @@ def item(request, slug):
         Standard.objects.public()
         .filter(work_item=work_item)
         .select_related("field")
+        # Their public titles are their editions'.
+        .prefetch_related("editions")
         .order_by("number", "title")
     )
     return render(

@@ -38,17 +38,21 @@ def portal_figures():
         .distinct()
         .count(),
         "work_items": WorkItem.objects.count(),
-        "published_standards": Standard.objects.public().count(),
+        # In force, under renewal or not: as the catalogue, the dashboard
+        # and the API's ``status=published`` count them.
+        "published_standards": Standard.objects.published().count(),
     }
 
 
 @register.simple_tag
 def latest_publications(limit=5):
-    """Editions in force, newest first."""
+    """The latest edition of each public standard, newest first: in force,
+    or withdrawn when its standard was abolished (the template shows each
+    one's public status)."""
     from standards.models import Edition
 
     return list(
-        Edition.objects.filter(superseded_on__isnull=True)
+        Edition.objects.filter(superseded_on__isnull=True, standard__has_edition=True)
         .select_related("standard")
         .order_by("-published_on", "-pk")[:limit]
     )

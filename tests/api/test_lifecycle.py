@@ -63,6 +63,13 @@ def test_a_draft_goes_from_creation_to_publication_over_the_api(as_user, world):
         {"reply": "accepted", "reply_text": "Done."},
     )
     assert response.json()["reply"] == "accepted"
+    # An accepted blocking comment is revised in a newer version, uploaded
+    # during expert review, before the draft may go to audit.
+    response = member.post(
+        url(pk, "versions/"), {"body": "# Scope\n\nText, with LLM defined."}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == 2 and response.json()["frozen"] is True
     response = expert1.post(url(pk, f"comments/{comment['id']}/resolve/"))
     assert response.json()["resolved_at"]
     for client in (expert1, expert2):
@@ -85,7 +92,10 @@ def test_a_draft_goes_from_creation_to_publication_over_the_api(as_user, world):
     public = as_user(None)
     listed = public.get("/api/v1/standards/", {"q": "medical"}).json()
     assert [s["id"] for s in listed["results"]] == [pk]
+    # The public reads the public actions; the draft audience, all of it.
     actions = [h["action"] for h in public.get(url(pk, "history/")).json()]
+    assert actions == ["publish"]
+    actions = [h["action"] for h in member.get(url(pk, "history/")).json()]
     assert actions[0] == "created" and actions[-1] == "publish"
     edition = public.get(url(pk, "editions/")).json()[0]
     detail = public.get(f"/api/v1/editions/{edition['id']}/").json()

@@ -133,6 +133,7 @@ def test_notification_list_query_count_does_not_grow(as_user, world, lifecycle):
     standard = lifecycle.draft()
     _notify(world.member, 1, standard)
     small, n_small = count()
+    assert small == 3  # the token, the page of notifications, their count
     other = lifecycle.draft(title="Another")
     _notify(world.member, 5, standard)
     _notify(world.member, 5, other)

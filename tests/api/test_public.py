@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from committees.models import Meeting
-from standards.models import Standard
+from standards.models import Edition, Standard
 from tests.factories import WorkItemFactory
 
 from .conftest import assert_error
@@ -102,12 +102,22 @@ def test_etag_and_last_modified_answer_304(api, lifecycle):
         assert not again.content
     first = api.get(f"/api/v1/standards/{standard.pk}/")
     assert first["Last-Modified"]
+    etag = first["ETag"]
     again = api.get(
         f"/api/v1/standards/{standard.pk}/",
         HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
     )
     assert again.status_code == 304
-    Standard.objects.filter(pk=standard.pk).update(title="Changed")
+    # The public reads the edition's title: the standard's own (a renewal's
+    # draft) is not what they see, the edition's is.
+    draft = Standard.objects.get(pk=standard.pk)
+    draft.title = "Changed"
+    draft.save()
+    unchanged = api.get(f"/api/v1/standards/{standard.pk}/").json()
+    assert unchanged["title"] == first.json()["title"] != "Changed"
+    edition = Edition.objects.get(standard=standard)
+    edition.title = "Changed"
+    edition.save()
     changed = api.get(f"/api/v1/standards/{standard.pk}/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
 

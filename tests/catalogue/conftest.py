@@ -188,6 +188,7 @@ def bulk_public_standards(n: int, *, field, organisation, start: int = 0) -> Non
                 edition=1,
                 version=v,
                 title=s.title,
+                scope=s.scope,
                 published_on=date(2026, 1, 1),
             )
             for s, v in zip(standards, versions, strict=True)

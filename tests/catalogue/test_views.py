@@ -59,7 +59,14 @@ def test_filters_combine(corpus):
     assert titles(work_item=corpus.work_item) == {MEDICAL}
     assert titles(status="renewal") == {TRANSPARENCY}
     assert titles(status="abolished") == {CHATBOTS}
-    assert titles(status="published", field=w.subfield) == {MEDICAL, BENCHMARK}
+    # Published is in force, under renewal or not (as the home page and the
+    # API count); in force alone leaves a renewal out.
+    assert titles(status="in_force", field=w.subfield) == {MEDICAL, BENCHMARK}
+    assert titles(status="published", field=w.subfield) == {
+        MEDICAL,
+        BENCHMARK,
+        TRANSPARENCY,
+    }
     this_year = date.today().year
     assert titles(year=this_year, q="评测") == {MEDICAL}
     assert titles(year=this_year - 30) == set()
@@ -156,7 +163,10 @@ def test_csv_export_is_the_current_result_list(client, corpus):
     }
     medical = next(r for r in rows if r["title"] == MEDICAL)
     assert medical["number"].startswith("LLMSWG ")
-    assert medical["state"] == "published"
+    assert medical["state"] == "in_force"
+    assert next(r for r in rows if r["title"] == TRANSPARENCY)["state"] == (
+        "under_renewal"
+    )
     assert medical["url"] == f"http://testserver/standards/{corpus.medical.pk}/"
     assert next(r for r in rows if r["title"] == CHATBOTS)["state"] == "abolished"
     response = client.get("/standards/export.csv", {"q": "智能体"})
@@ -245,10 +255,29 @@ ADDRESSES = [
 ]
 
 
+# The queries of each address at 10 standards; on PostgreSQL a search's page
+# has 4 more: its planner hint in a savepoint, set and reset around the query
+# of the matches (selectors.search_plans).
+QUERIES = {
+    ("/standards/", ""): 6,
+    ("/standards/", "evaluating"): 7,
+    ("/standards/", "评测"): 7,
+    ("/standards/", "evaluation 评测"): 8,
+    ("/standards/export.csv", "评测"): 1,
+    ("/feeds/standards.atom", ""): 1,
+    ("/feeds/fields/medical-field.atom", ""): 2,
+    ("/sitemap.xml", ""): 2,
+}
+
+
 @pytest.mark.parametrize(("address", "params"), ADDRESSES)
 def test_queries_do_not_grow_from_10_to_200_standards(client, world, address, params):
     bulk_public_standards(10, field=world.subfield, organisation=world.organisation)
     small = count_queries(client, address, params)
+    expected = QUERIES[address, params.get("q", "")]
+    if connection.vendor == "postgresql" and address == "/standards/" and "q" in params:
+        expected += 4
+    assert small == expected
     bulk_public_standards(
         190, field=world.subfield, organisation=world.organisation, start=10
     )

@@ -252,14 +252,14 @@ def test_the_browsable_api_page_is_never_cached(published):
 
 
 @pytest.mark.redis
-def test_the_redis_cache_keeps_one_client_per_pool(settings):
-    from portal.cache import RedisCache
+def test_the_public_cache_runs_on_djangos_own_redis_cache():
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    backend = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-clients"})
-    backend.set("a", 1)
-    assert backend.incr("a") == 2
-    assert backend.get_many(["a", "b"]) == {"a": 2}
-    client = backend._cache.get_client()
-    assert backend._cache.get_client() is client
-    assert backend._cache.get_client(write=True) is client  # one server: one pool
-    backend.delete("a")
+    assert type(caches["default"]) is RedisCache
+    before = public_cache.public_version()
+    public_cache.renew_public_version()  # INCR
+    assert public_cache.public_version() == before + 1
+    compute = Counter()
+    public_cache.cached_public("test-redis", ("a",), compute)  # GET, SET
+    assert public_cache.cached_public("test-redis", ("a",), compute) == {"calls": 1}

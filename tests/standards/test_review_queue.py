@@ -123,7 +123,7 @@ def test_the_queue_shows_the_same_state_and_whose_turn_as_the_draft_page(
         assert f"<td>{badge}</td>" in html
         assert f"<td>{turns}</td>" in html
     assert "upload a first version and submit" in html
-    experts = f"{world.expert1.get_full_name()}, {world.expert2.get_full_name()}"
+    experts = f"{world.expert1.person.name}, {world.expert2.person.name}"
     assert f"<strong>Experts</strong> ({experts}): comment and recommend" in html
 
 
@@ -186,7 +186,7 @@ def test_whose_turn_in_review_with_and_without_experts_in_one_list(lifecycle, wo
             "Deputy leader: advance to audit or request changes",
         ],
         "Recommended by one": [
-            f"Experts ({world.expert2.get_full_name()}): comment and recommend",
+            f"Experts ({world.expert2.person.name}): comment and recommend",
         ],
     }
 

@@ -111,6 +111,17 @@ def test_open_blocking_comment_blocks_until_its_expert_resolves_it(lifecycle, wo
         services.comment_resolve(comment_id=comment.pk, actor=world.expert2)
     assert error.value.status == 403
     services.comment_resolve(comment_id=comment.pk, actor=world.expert1)
+    # Reviews belong to a version: "accepted" holds the draft until a newer
+    # version than the one the comment was raised on carries the change,
+    # and the recommendations on the old one are then confirmed on it.
+    with pytest.raises(ApplicationError) as error:
+        lifecycle.go(standard, "advance_to_audit", world.deputy)
+    assert "upload a new version" in str(error.value.message)
+    services.version_create(
+        standard_id=standard.pk, actor=world.member, body="# Scope\n\nRight.\n"
+    )
+    for expert in (world.expert1, world.expert2):
+        services.recommendation_confirm(standard_id=standard.pk, actor=expert)
     lifecycle.go(standard, "advance_to_audit", world.deputy)
     standard.refresh_from_db()
     assert standard.status == Status.AUDIT
@@ -133,7 +144,18 @@ def test_fail_audit_records_findings(lifecycle, world):
 
 def test_deputy_of_parent_field_acts_on_subfield(lifecycle, world):
     standard = lifecycle.reviewed(field=world.subfield)
+    # The deputy leader holds a role on the parent field only.
+    assert not world.deputy.person.roles.filter(field=world.subfield).exists()
+    with pytest.raises(ApplicationError) as error:
+        lifecycle.go(standard, "advance_to_audit", world.other_deputy)
+    assert error.value.status == 404  # another field's draft is not theirs to see
+
     lifecycle.go(standard, "advance_to_audit", world.deputy)
+
+    standard.refresh_from_db()
+    assert standard.status == Status.AUDIT
+    entry = standard.history.last()
+    assert (entry.action, entry.actor) == ("advance_to_audit", world.deputy)
 
 
 def test_renewal_keeps_the_edition_public_and_publishing_again_supersedes(
@@ -282,7 +304,7 @@ def test_whose_turn_follows_the_review(lifecycle, world):
         standard_id=standard.pk, actor=world.deputy, experts=[world.expert1]
     )
     turn = selectors.whose_turn(standard)[0]
-    assert turn.role == "experts" and turn.people == [world.expert1.get_full_name()]
+    assert turn.role == "experts" and turn.people == [world.expert1.person.name]
     services.recommendation_give(
         standard_id=standard.pk, actor=world.expert1, decision="approve"
     )

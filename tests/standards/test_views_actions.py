@@ -177,6 +177,25 @@ def test_experts_comment_and_recommend_and_authors_answer(client, lifecycle, wor
     comment.refresh_from_db()
     assert comment.resolved_at is not None
 
+    # The accepted blocking change must be in a newer version first; then
+    # the experts confirm their recommendations on it.
+    response = post(
+        client,
+        world.deputy,
+        url("transition", standard, name="advance_to_audit"),
+        {"expected_status": "expert_review"},
+        status=409,
+    )
+    assert "upload a new version with the change" in response.content.decode()
+    post(
+        client,
+        world.member,
+        url("version_new", standard),
+        {"body": "# Scope\n\n3.1 defines the population.\n"},
+    )
+    for expert in (world.expert1, world.expert2):
+        post(client, expert, url("recommendation_confirm", standard))
+
     post(
         client,
         world.deputy,

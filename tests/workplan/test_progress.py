@@ -111,6 +111,7 @@ def test_dashboard_shows_the_work_plan_progress_in_a_fixed_number_of_queries(
         return response.content.decode(), len(queries)
 
     html, small = dashboard()
+    assert small == 10
     assert "Progress of the work plan" in html
     assert "1 of 2 standards published (50%)" in html
     assert html.count('class="progress-bar"') == 1
@@ -120,3 +121,16 @@ def test_dashboard_shows_the_work_plan_progress_in_a_fixed_number_of_queries(
     html, large = dashboard()
     assert html.count('class="progress-bar"') == WorkItem.objects.count()
     assert small == large
+
+
+@pytest.mark.django_db
+def test_a_standard_under_renewal_counts_as_published_as_the_public_sees_it():
+    from workplan.selectors import counts_by_state
+
+    item = WorkItem.objects.create(title="Evaluation", slug="evaluation", order=1)
+    renewal, draft = StandardFactory(work_item=item), StandardFactory(work_item=item)
+    # A renewal: it has an edition in force and its state is a draft's again.
+    Standard.objects.filter(pk=renewal.pk).update(has_edition=True, status="draft")
+    counts = counts_by_state([item])[item.pk]
+    assert [(code, n) for code, _label, n in counts] == [("draft", 1), ("published", 1)]
+    assert draft.status == "draft"

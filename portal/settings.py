@@ -236,7 +236,15 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 
 # PDFs of editions and certificates (rendered by the worker, WeasyPrint).
 PDF_SOFT_TIME_LIMIT = int(env("PORTAL_PDF_SOFT_TIME_LIMIT", "60"))
-PDF_TIME_LIMIT = PDF_SOFT_TIME_LIMIT + 30
+# The hard limit: the soft limit's exception may not interrupt a long call in
+# WeasyPrint's C libraries, so the worker process is killed this much later.
+PDF_HARD_LIMIT_MARGIN = int(env("PORTAL_PDF_HARD_LIMIT_MARGIN", "30"))
+PDF_TIME_LIMIT = PDF_SOFT_TIME_LIMIT + PDF_HARD_LIMIT_MARGIN
+# A worker claims a render for this long (standards.pdf): past the hard limit
+# its task has certainly stopped, and another may take the render over. The
+# few seconds more cover the time between the task's start and its claim, and
+# the clocks of different workers.
+PDF_CLAIM_LEASE = PDF_TIME_LIMIT + 5
 PDF_MAX_PAGES = int(env("PORTAL_PDF_MAX_PAGES", "500"))
 PDF_MAX_BYTES = int(env("PORTAL_PDF_MAX_BYTES", str(50 * 1024 * 1024)))
 # Only the fault tests set this: seconds a render waits before starting, so

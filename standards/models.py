@@ -624,9 +624,14 @@ class Audit(models.Model):
         blank=True,
         choices=[
             ("pending", _("Being prepared")),
+            ("rendering", _("Being prepared")),
             ("ready", _("Ready")),
             ("failed", _("Failed")),
         ],
+    )
+    # While ``rendering``: the claiming worker's lease (standards.pdf).
+    certificate_claimed_until = models.DateTimeField(
+        _("certificate claimed until"), null=True, blank=True
     )
     certificate_sha256 = models.CharField(
         _("certificate SHA-256"), max_length=64, blank=True
@@ -654,6 +659,9 @@ class Edition(models.Model):
 
     class PdfState(models.TextChoices):
         PENDING = "pending", _("Being prepared")
+        # Claimed by a worker until ``pdf_claimed_until`` (standards.pdf);
+        # to readers the same as pending.
+        RENDERING = "rendering", _("Being prepared")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
@@ -690,6 +698,10 @@ class Edition(models.Model):
         choices=PdfState.choices,
         default=PdfState.PENDING,
     )
+    # While ``rendering``: the claiming worker's lease (standards.pdf).
+    pdf_claimed_until = models.DateTimeField(
+        _("PDF claimed until"), null=True, blank=True
+    )
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     pdf_size = models.PositiveBigIntegerField(_("PDF size"), null=True, blank=True)
     pdf_pages = models.PositiveIntegerField(_("PDF pages"), null=True, blank=True)
@@ -717,6 +729,11 @@ class Edition(models.Model):
         """Neither superseded by a later edition nor withdrawn (twin:
         ``EDITION_IN_FORCE``)."""
         return self.superseded_on is None and self.withdrawn_on is None
+
+    @property
+    def pdf_being_prepared(self) -> bool:
+        """Waiting for a worker, or being rendered by one."""
+        return self.pdf_state in (self.PdfState.PENDING, self.PdfState.RENDERING)
 
 
 # Twin of ``Edition.in_force``, for filters.

@@ -9,10 +9,15 @@ Nothing outside the portal is ever fetched: the body is sanitised Markdown
 every URL but a small ``data:`` image, so ``file:``, ``http:`` and the like
 cannot read local files or reach internal services (SSRF).
 
-Rendering is idempotent: the row is locked while it renders (a second render
-of the same edition skips it), the file is stored under one name per edition
-(replacing any earlier file), and a ready edition is not rendered again
-unless the leader asks.
+Rendering is idempotent. A worker claims a render by a state change
+(``pending`` → ``rendering`` with a lease that outlasts the task's hard time
+limit), not by a row lock held across the render: a connection idle in a
+transaction for seconds would hold a pooled connection and hold back vacuum.
+A second worker leaves a claimed render alone until its lease has passed
+(then its worker has certainly stopped); a result is stored only while its
+claim holds, so a late worker never overwrites a newer one. The file is
+stored under one name per edition (replacing any earlier file), and a ready
+edition is not rendered again unless the leader asks.
 """
 
 import base64
@@ -24,6 +29,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from html import unescape
 from urllib.parse import unquote_to_bytes
 
@@ -31,7 +37,9 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -382,57 +390,120 @@ def edition_name(edition: Edition) -> str:
     )
 
 
-def edition_render_pdf(*, edition_id: int) -> Edition | None:
-    """Render a pending edition's PDF once; ready or failed editions and
-    editions being rendered elsewhere are left alone."""
-    with transaction.atomic():
-        # Locked for the whole render: a second worker skips the row, and a
-        # killed worker's lock goes with its connection.
-        edition = (
-            Edition.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("standard__field__parent", "standard__work_item")
-            .select_related("standard__organisation", "version")
-            .filter(pk=edition_id)
-            .first()
-        )
-        if edition is None or edition.pdf_state != Edition.PdfState.PENDING:
-            return edition
-        try:
-            _test_delay()
-            rendered = render_pdf(edition_html(edition))
-            edition.pdf.name = _store(edition.pdf, edition_name(edition), rendered.data)
-        except Exception as exc:  # noqa: BLE001 — every failure is recorded
-            logger.warning("edition %s: PDF failed: %s", edition_id, exc)
-            edition.pdf_state = Edition.PdfState.FAILED
-            edition.pdf_error = _failure(exc)
-            edition.save(update_fields=["pdf_state", "pdf_error"])
-            return edition
-        edition.pdf_state = Edition.PdfState.READY
-        edition.pdf_sha256 = rendered.sha256
-        edition.pdf_size = len(rendered.data)
-        edition.pdf_pages = rendered.pages
-        edition.pdf_error = ""
-        edition.save(
-            update_fields=[
-                "pdf",
-                "pdf_state",
-                "pdf_sha256",
-                "pdf_size",
-                "pdf_pages",
-                "pdf_error",
-            ]
-        )
-        logger.info(
-            "edition %s: %d pages, %d bytes in %.2f s",
-            edition_id,
-            rendered.pages,
-            len(rendered.data),
-            rendered.seconds,
-        )
-        return edition
-
-
+RENDERING = Edition.PdfState.RENDERING  # of editions and certificates alike
+EDITION_TODO = (Edition.PdfState.PENDING,)
 CERTIFICATE_TODO = ("", "pending")
+
+
+def _to_render(state: str, claimed_until: str, todo, now) -> Q:
+    """Renders a worker may claim: those waiting (``todo``), and those whose
+    claim's lease has passed (its worker was killed, or the render hung past
+    the hard time limit)."""
+    return Q(**{f"{state}__in": todo}) | Q(
+        **{state: RENDERING, f"{claimed_until}__lt": now}
+    )
+
+
+def _claim(rows, *, state: str, claimed_until: str, todo) -> datetime | None:
+    """Claim the render of ``rows`` (one row) for this worker with one
+    conditional UPDATE, committed at once: the row goes to ``rendering``
+    until the lease's end, which is the claim's token. ``None`` when another
+    worker holds it, or it is done already."""
+    now = timezone.now()
+    token = now + timedelta(seconds=settings.PDF_CLAIM_LEASE)
+    claimed = rows.filter(_to_render(state, claimed_until, todo, now)).update(
+        **{state: RENDERING, claimed_until: token}
+    )
+    return token if claimed else None
+
+
+def _store_claimed(claim, fieldfile, name: str, data: bytes, **fields) -> bool:
+    """Store a render's file and its row's ``fields`` if the claim still holds
+    (``claim`` matches the row in ``rendering`` with this claim's token).
+
+    The conditional UPDATE keeps the row locked until the file is written, so
+    a late worker whose claim was taken over waits for it, then matches no
+    row and writes no file over the newer one. The transaction lasts as long
+    as writing the file, never the render."""
+    field = fieldfile.field.name
+    with transaction.atomic():
+        if not claim.update(**{field: name}, **fields):
+            return False
+        stored = _store(fieldfile, name, data)
+        if stored != name:
+            type(fieldfile.instance).objects.filter(pk=fieldfile.instance.pk).update(
+                **{field: stored}
+            )
+    return True
+
+
+def lease_left(state: str, claimed_until: datetime | None) -> float | None:
+    """Seconds until the claim on a render being rendered runs out (0 when it
+    has); ``None`` when the render is not being rendered."""
+    if state != RENDERING or claimed_until is None:
+        return None
+    return max(0.0, (claimed_until - timezone.now()).total_seconds())
+
+
+def edition_render_pdf(*, edition_id: int) -> Edition | None:
+    """Render a pending edition's PDF once, with no transaction open while
+    WeasyPrint runs.
+
+    A worker claims the render by a state change (``pending`` →
+    ``rendering``, leased past the task's hard time limit) and stores the
+    result only while its claim holds. Ready and failed editions, and those
+    another worker holds, are left alone; one whose worker died is taken over
+    once its lease has passed. Returns the edition as it is afterwards."""
+    editions = Edition.objects.filter(pk=edition_id)
+    token = _claim(
+        editions,
+        state="pdf_state",
+        claimed_until="pdf_claimed_until",
+        todo=EDITION_TODO,
+    )
+    edition = (
+        editions.select_related("standard__field__parent", "standard__work_item")
+        .select_related("standard__organisation", "version")
+        .first()
+    )
+    if token is None or edition is None:
+        return edition
+    claim = editions.filter(pdf_state=RENDERING, pdf_claimed_until=token)
+    try:
+        _test_delay()
+        rendered = render_pdf(edition_html(edition))
+        stored = _store_claimed(
+            claim,
+            edition.pdf,
+            edition_name(edition),
+            rendered.data,
+            pdf_state=Edition.PdfState.READY,
+            pdf_claimed_until=None,
+            pdf_sha256=rendered.sha256,
+            pdf_size=len(rendered.data),
+            pdf_pages=rendered.pages,
+            pdf_error="",
+        )
+    except Exception as exc:  # noqa: BLE001 — every failure is recorded
+        logger.warning("edition %s: PDF failed: %s", edition_id, exc)
+        claim.update(
+            pdf_state=Edition.PdfState.FAILED,
+            pdf_claimed_until=None,
+            pdf_error=_failure(exc),
+        )
+    else:
+        if stored:
+            logger.info(
+                "edition %s: %d pages, %d bytes in %.2f s",
+                edition_id,
+                rendered.pages,
+                len(rendered.data),
+                rendered.seconds,
+            )
+        else:
+            logger.warning("edition %s: claim taken over; render dropped", edition_id)
+    edition.refresh_from_db()
+    return edition
 
 
 def certificate_name(audit: Audit) -> str:
@@ -443,45 +514,50 @@ def certificate_name(audit: Audit) -> str:
 
 
 def audit_render_certificate(*, audit_id: int) -> Audit | None:
-    """Render a certified audit's certificate once (as for editions)."""
-    with transaction.atomic():
-        audit = (
-            Audit.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("standard__field__parent", "standard__organisation")
-            .select_related("version", "auditor__person")
-            .filter(pk=audit_id, outcome=Audit.Outcome.CERTIFIED)
-            .first()
-        )
-        if audit is None or audit.certificate_state not in CERTIFICATE_TODO:
-            return audit
-        try:
-            _test_delay()
-            rendered = render_pdf(certificate_html(audit))
-            audit.certificate_pdf.name = _store(
-                audit.certificate_pdf, certificate_name(audit), rendered.data
-            )
-        except Exception as exc:  # noqa: BLE001
-            logger.warning("audit %s: certificate failed: %s", audit_id, exc)
-            audit.certificate_state = "failed"
-            audit.certificate_error = _failure(exc)
-            audit.save(update_fields=["certificate_state", "certificate_error"])
-            return audit
-        audit.certificate_state = "ready"
-        audit.certificate_sha256 = rendered.sha256
-        audit.certificate_size = len(rendered.data)
-        audit.certificate_pages = rendered.pages
-        audit.certificate_error = ""
-        audit.save(
-            update_fields=[
-                "certificate_pdf",
-                "certificate_state",
-                "certificate_sha256",
-                "certificate_size",
-                "certificate_pages",
-                "certificate_error",
-            ]
-        )
+    """Render a certified audit's certificate once, claimed as an edition's
+    PDF is (``edition_render_pdf``)."""
+    audits = Audit.objects.filter(pk=audit_id, outcome=Audit.Outcome.CERTIFIED)
+    token = _claim(
+        audits,
+        state="certificate_state",
+        claimed_until="certificate_claimed_until",
+        todo=CERTIFICATE_TODO,
+    )
+    audit = (
+        audits.select_related("standard__field__parent", "standard__organisation")
+        .select_related("version", "auditor__person")
+        .first()
+    )
+    if token is None or audit is None:
         return audit
+    claim = audits.filter(certificate_state=RENDERING, certificate_claimed_until=token)
+    try:
+        _test_delay()
+        rendered = render_pdf(certificate_html(audit))
+        stored = _store_claimed(
+            claim,
+            audit.certificate_pdf,
+            certificate_name(audit),
+            rendered.data,
+            certificate_state="ready",
+            certificate_claimed_until=None,
+            certificate_sha256=rendered.sha256,
+            certificate_size=len(rendered.data),
+            certificate_pages=rendered.pages,
+            certificate_error="",
+        )
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("audit %s: certificate failed: %s", audit_id, exc)
+        claim.update(
+            certificate_state="failed",
+            certificate_claimed_until=None,
+            certificate_error=_failure(exc),
+        )
+    else:
+        if not stored:
+            logger.warning("audit %s: claim taken over; render dropped", audit_id)
+    audit.refresh_from_db()
+    return audit
 
 
 def edition_rerender(*, edition_id, actor) -> Edition:
@@ -494,11 +570,12 @@ def edition_rerender(*, edition_id, actor) -> Edition:
             raise ApplicationError(_("No such edition."), code="not_found") from None
         if not permissions.is_leader(edition.standard, actor):
             raise Forbidden(_("Only the leader renders a PDF again."))
-        if edition.pdf_state == Edition.PdfState.PENDING:
+        if edition.pdf_being_prepared:
             raise Conflict(_("This PDF is being prepared already."))
         edition.pdf_state = Edition.PdfState.PENDING
+        edition.pdf_claimed_until = None
         edition.pdf_error = ""
-        edition.save(update_fields=["pdf_state", "pdf_error"])
+        edition.save(update_fields=["pdf_state", "pdf_claimed_until", "pdf_error"])
         transaction.on_commit(lambda: edition_render_enqueue(edition.pk))
     return edition
 
@@ -516,17 +593,23 @@ def certificate_render_enqueue(audit_id: int) -> None:
 
 
 def pdf_sweep() -> int:
-    """Queue every render still to do (its task never reached the broker, or
-    its worker died); a render already running elsewhere skips itself."""
+    """Queue every render still to do: its task never reached the broker, or
+    its worker died and the claim's lease has passed. Renders a live worker
+    holds are left to it."""
+    now = timezone.now()
     editions = list(
-        Edition.objects.filter(pdf_state=Edition.PdfState.PENDING).values_list(
-            "pk", flat=True
-        )[:200]
+        Edition.objects.filter(
+            _to_render("pdf_state", "pdf_claimed_until", EDITION_TODO, now)
+        ).values_list("pk", flat=True)[:200]
     )
     audits = list(
-        Audit.objects.filter(
-            outcome=Audit.Outcome.CERTIFIED, certificate_state__in=CERTIFICATE_TODO
-        ).values_list("pk", flat=True)[:200]
+        Audit.objects.filter(outcome=Audit.Outcome.CERTIFIED)
+        .filter(
+            _to_render(
+                "certificate_state", "certificate_claimed_until", CERTIFICATE_TODO, now
+            )
+        )
+        .values_list("pk", flat=True)[:200]
     )
     for pk in editions:
         edition_render_enqueue(pk)

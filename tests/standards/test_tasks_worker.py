@@ -2,7 +2,8 @@
 
 Each test starts its own redis-server (on a free port, nothing saved) so that
 it can stop and start it without touching the Redis others use, and a
-``celery -A portal worker -B`` subprocess (embedded beat, sweeps every 2 s)
+``celery -A portal worker -B`` subprocess (embedded beat, sweeps every 2 s;
+one test starts it without beat)
 on pytest's PostgreSQL test database, sending e-mail to files. The web side
 (this process) publishes to the same Redis.
 
@@ -12,6 +13,7 @@ see a SQLite test database or an uncommitted transaction.
 
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,14 +21,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from notifications.models import Notification
+from standards import pdf
 from standards.models import Edition
 from tests.notifications.broker import celery_broker
 
@@ -104,10 +109,12 @@ class RedisServer:
 
 
 class Worker:
-    """``celery -A portal worker -B`` in its own process group."""
+    """``celery -A portal worker -B`` in its own process group (``beat=False``:
+    without the embedded beat, so without the periodic sweeps)."""
 
-    def __init__(self, *, broker: str, workdir: Path, **extra_env):
+    def __init__(self, *, broker: str, workdir: Path, beat: bool = True, **extra_env):
         self.workdir = workdir
+        self.beat = beat
         self.log = workdir / "worker.log"
         self.mail_dir = workdir / "mail"
         self.mail_dir.mkdir(exist_ok=True)
@@ -140,9 +147,11 @@ class Worker:
                     "-A",
                     "portal",
                     "worker",
-                    "-B",
-                    "--schedule",
-                    str(self.workdir / "beat-schedule"),
+                    *(
+                        ["-B", "--schedule", str(self.workdir / "beat-schedule")]
+                        if self.beat
+                        else []
+                    ),
                     "--concurrency",
                     "1",
                     "--without-gossip",
@@ -202,8 +211,8 @@ def services_up(tmp_path):
     redis.start()
     workers = []
 
-    def start_worker(**env) -> Worker:
-        worker = Worker(broker=redis.url, workdir=tmp_path, **env)
+    def start_worker(*, beat: bool = True, **env) -> Worker:
+        worker = Worker(broker=redis.url, workdir=tmp_path, beat=beat, **env)
         worker.start()
         workers.append(worker)
         return worker
@@ -262,7 +271,7 @@ def test_publishing_yields_a_ready_pdf_within_a_bounded_time(
 
     def ready():
         edition.refresh_from_db()
-        return edition.pdf_state != Edition.PdfState.PENDING
+        return not edition.pdf_being_prepared
 
     wait_until(ready, timeout=60, what="the PDF is rendered\n" + worker.tail())
     elapsed = time.monotonic() - started
@@ -382,34 +391,111 @@ def test_broker_down_requests_succeed_and_every_notification_goes_out_once(
     assert len(pdf_files()) == 1
 
 
+def renders_logged(worker: Worker, edition: Edition) -> int:
+    """How many renders of ``edition`` were stored (one log line each)."""
+    return len(
+        re.findall(
+            rb"edition %d: \d+ pages, \d+ bytes" % edition.pk,
+            worker.log.read_bytes(),
+        )
+    )
+
+
 def test_a_render_killed_with_its_worker_is_redone_once_after_restart(
     services_up, lifecycle
 ):
     _redis, start_worker = services_up
-    worker = start_worker(PORTAL_PDF_TEST_DELAY="6")
+    # A short lease (soft limit 20 s + 2 s to the hard limit + 5 s): the
+    # render waits 6 s before it starts, and is killed in the meantime.
+    worker = start_worker(
+        PORTAL_PDF_TEST_DELAY="6",
+        PORTAL_PDF_SOFT_TIME_LIMIT="20",
+        PORTAL_PDF_HARD_LIMIT_MARGIN="2",
+    )
+    lease = 20 + 2 + 5
 
     standard = lifecycle.published()
     edition = Edition.objects.get(standard=standard)
-    wait_until(
-        lambda: b"edition_render_task" in worker.log.read_bytes(),
-        timeout=30,
-        what="the render starts\n" + worker.tail(),
-    )
-    time.sleep(1.5)
+
+    def claimed():
+        edition.refresh_from_db()
+        return edition.pdf_state == Edition.PdfState.RENDERING
+
+    wait_until(claimed, timeout=30, what="the render starts\n" + worker.tail())
+    time.sleep(1)
     worker.kill(signal.SIGKILL)
     edition.refresh_from_db()
-    assert edition.pdf_state == Edition.PdfState.PENDING
+    # The dead worker's claim stays until its lease has passed.
+    assert edition.pdf_state == Edition.PdfState.RENDERING
+    claimed_until = edition.pdf_claimed_until
+    assert lease - 10 < (claimed_until - timezone.now()).total_seconds() <= lease
     assert pdf_files() == []
 
     restarted = start_worker(PORTAL_PDF_TEST_DELAY="1")
 
+    # The restarted worker's sweeps leave the render alone while the lease
+    # holds (checked a second before it ends, if the restart left time)...
+    left = (claimed_until - timezone.now()).total_seconds()
+    if left > 1.5:
+        time.sleep(left - 1)
+        edition.refresh_from_db()
+        assert edition.pdf_state == Edition.PdfState.RENDERING
+        assert pdf_files() == []
+
+    # ...and queue it once the lease has passed.
     def ready():
         edition.refresh_from_db()
-        return edition.pdf_state != Edition.PdfState.PENDING
+        return not edition.pdf_being_prepared
 
     wait_until(ready, timeout=60, what="the render is redone\n" + restarted.tail())
+    assert timezone.now() >= claimed_until
     assert edition.pdf_state == Edition.PdfState.READY, edition.pdf_error
+    assert edition.pdf_claimed_until is None
+    sha256 = edition.pdf_sha256
     time.sleep(3)  # duplicate deliveries (sweep) find it done
     assert len(pdf_files()) == 1
     edition.refresh_from_db()
-    assert edition.pdf_sha256
+    assert edition.pdf_sha256 == sha256
+    assert renders_logged(restarted, edition) == 1
+
+
+def test_a_render_claimed_by_a_dead_worker_is_redone_by_a_retry_without_beat(
+    services_up, lifecycle, settings
+):
+    _redis, start_worker = services_up
+    worker = start_worker(beat=False)  # no sweeps: only the retry can redo it
+    with mock.patch("standards.pdf.enqueue"):  # not queued when published
+        standard = lifecycle.published()
+    edition = Edition.objects.get(standard=standard)
+    # A worker claims the render for 10 s and is killed before it renders.
+    settings.PDF_CLAIM_LEASE = 10
+    with (
+        mock.patch.object(pdf, "_test_delay", side_effect=SystemExit),
+        pytest.raises(SystemExit),
+    ):
+        pdf.edition_render_pdf(edition_id=edition.pk)
+    edition.refresh_from_db()
+    claimed_until = edition.pdf_claimed_until
+    assert edition.pdf_state == Edition.PdfState.RENDERING
+
+    # The broker redelivers its task to this worker, which finds the render
+    # claimed, and looks again once the lease has passed.
+    pdf.edition_render_enqueue(edition.pk)
+    wait_until(
+        lambda: b"Retry in" in worker.log.read_bytes(),
+        timeout=30,
+        what="the task retries\n" + worker.tail(),
+    )
+    edition.refresh_from_db()
+    assert edition.pdf_state == Edition.PdfState.RENDERING
+    assert edition.pdf_claimed_until == claimed_until
+
+    def ready():
+        edition.refresh_from_db()
+        return not edition.pdf_being_prepared
+
+    wait_until(ready, timeout=60, what="the retry renders it\n" + worker.tail())
+    assert edition.pdf_state == Edition.PdfState.READY, edition.pdf_error
+    assert timezone.now() >= claimed_until
+    assert len(pdf_files()) == 1
+    assert renders_logged(worker, edition) == 1

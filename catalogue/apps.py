@@ -10,13 +10,13 @@ class CatalogueConfig(AppConfig):
         # The lifecycle services call these hooks, so a publication, a renewal
         # or an abolition reaches the search index without standards knowing
         # about it.
-        from standards import services as standards_services
+        from standards.services import history as lifecycle_history
 
         from . import services
 
         for hooks, hook in (
-            (standards_services.edition_published_hooks, services.index_edition),
-            (standards_services.history_hooks, services.index_after_history),
+            (lifecycle_history.edition_published_hooks, services.index_edition),
+            (lifecycle_history.history_hooks, services.index_after_history),
         ):
             if hook not in hooks:
                 hooks.append(hook)

@@ -10,18 +10,18 @@ class NotificationsConfig(AppConfig):
         # The lifecycle services call these hooks; registering them here keeps
         # standards.services free of any knowledge of notifications or PDFs.
         from standards import pdf
-        from standards import services as standards_services
+        from standards.services import history as lifecycle_history
 
         from . import services
 
         for hooks, hook in (
-            (standards_services.history_hooks, services.notify_history_entry),
+            (lifecycle_history.history_hooks, services.notify_history_entry),
             (
-                standards_services.edition_published_hooks,
+                lifecycle_history.edition_published_hooks,
                 pdf.edition_render_enqueue,
             ),
             (
-                standards_services.audit_certified_hooks,
+                lifecycle_history.audit_certified_hooks,
                 pdf.certificate_render_enqueue,
             ),
         ):

@@ -148,8 +148,8 @@ class Lifecycle:
 def no_pdf_renders(monkeypatch):
     """PDFs are not rendered (tests/standards/test_pdf.py renders them): for
     tests about who sees what, where a render would only cost time."""
-    monkeypatch.setattr(services, "edition_published_hooks", [])
-    monkeypatch.setattr(services, "audit_certified_hooks", [])
+    monkeypatch.setattr(services.history, "edition_published_hooks", [])
+    monkeypatch.setattr(services.history, "audit_certified_hooks", [])
 
 
 @pytest.fixture

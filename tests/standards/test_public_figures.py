@@ -26,12 +26,16 @@ CATALOGUE_COUNT = re.compile(r'<p role="status">(\d+) standards?</p>')
 def only_search_hooks(monkeypatch):
     """The lifecycle's search hooks only: no PDFs nor notifications."""
     monkeypatch.setattr(
-        services, "edition_published_hooks", [catalogue_services.index_edition]
+        services.history,
+        "edition_published_hooks",
+        [catalogue_services.index_edition],
     )
     monkeypatch.setattr(
-        services, "history_hooks", [catalogue_services.index_after_history]
+        services.history,
+        "history_hooks",
+        [catalogue_services.index_after_history],
     )
-    monkeypatch.setattr(services, "audit_certified_hooks", [])
+    monkeypatch.setattr(services.history, "audit_certified_hooks", [])
     cache.clear()
     yield
     cache.clear()

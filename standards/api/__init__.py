@@ -1,0 +1,57 @@
+"""The standards API: thin views over ``standards.services`` and
+``standards.selectors``.
+
+The rooms:
+
+- ``public``: standards (list, detail, opening and editing a draft),
+  editions and history, the public record everyone reads;
+- ``working``: the working material of a draft cycle (versions, experts,
+  comments, recommendations, audits), for the draft's audience only;
+- ``transitions``: the transitions the caller may take, and taking one;
+- ``serializers`` and ``inputs``: what the API answers and accepts (their
+  class names are the OpenAPI schema's component names);
+- ``filters``: the filters of the lists.
+
+``portal/api_urls.py`` routes to the views re-exported here.
+"""
+
+from .public import (
+    EditionDetail,
+    EditionList,
+    StandardDetail,
+    StandardEditions,
+    StandardHistory,
+    StandardList,
+)
+from .transitions import TransitionList, TransitionTake
+from .working import (
+    AssignableExperts,
+    AssignmentList,
+    AuditList,
+    CommentList,
+    CommentReply,
+    CommentResolve,
+    RecommendationConfirm,
+    RecommendationList,
+    VersionList,
+)
+
+__all__ = [
+    "AssignableExperts",
+    "AssignmentList",
+    "AuditList",
+    "CommentList",
+    "CommentReply",
+    "CommentResolve",
+    "EditionDetail",
+    "EditionList",
+    "RecommendationConfirm",
+    "RecommendationList",
+    "StandardDetail",
+    "StandardEditions",
+    "StandardHistory",
+    "StandardList",
+    "TransitionList",
+    "TransitionTake",
+    "VersionList",
+]

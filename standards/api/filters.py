@@ -1,0 +1,145 @@
+"""The filters of the standards API's lists: standards (by state, public
+status, field, work item, organisation, date and words) and editions (in
+force or not)."""
+
+from datetime import UTC
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
+
+from .. import permissions as rules
+from ..models import (
+    EDITION_IN_FORCE,
+    PUBLISHED,
+    Edition,
+    PublicStatus,
+    Standard,
+    Status,
+    public_status_q,
+)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, turned into UTC: databases refuse offsets beyond
+    their range (PostgreSQL ±15:59) that Python accepts (±23:59)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise DjangoValidationError(
+                _("Enter a date and time within the years 1 to 9999."),
+                code="invalid",
+            ) from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
+class StandardFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(
+        choices=Status.choices,
+        method="filter_status",
+        help_text=(
+            "Lifecycle state. `published` is every standard in force, under "
+            "renewal or not (as the catalogue and the home page count them); "
+            "the states of a draft cycle find a renewal only for its draft "
+            "audience."
+        ),
+    )
+    public_status = filters.MultipleChoiceFilter(
+        choices=PublicStatus.choices,
+        method="filter_public_status",
+        help_text="Public status: `in_force`, `under_renewal` or `abolished`.",
+    )
+    field = filters.NumberFilter(
+        method="filter_field", label="Field id (its subfields included)"
+    )
+    work_item = filters.NumberFilter(field_name="work_item")
+    organisation = filters.NumberFilter(field_name="organisation")
+    updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gte")
+    q = filters.CharFilter(
+        method="filter_q",
+        label="Search number, title and scope",
+        help_text=(
+            "Words of the number, or of an edition's title or scope; the "
+            "draft audience also finds a draft's own title and scope."
+        ),
+    )
+
+    class Meta:
+        model = Standard
+        fields = [
+            "status",
+            "public_status",
+            "field",
+            "work_item",
+            "organisation",
+            "updated_since",
+            "q",
+        ]
+
+    def _draft_audience(self) -> Q:
+        """Standards whose draft (and its state) the caller may read."""
+        user = getattr(self.request, "user", None) or AnonymousUser()
+        return Q(pk__in=rules.working_material_audience(user).values("pk"))
+
+    def filter_status(self, queryset, name, value):
+        wanted = Q(pk__in=[])
+        for state in value:
+            if state == Status.PUBLISHED:
+                wanted |= public_status_q(*PUBLISHED)
+            elif state == Status.ABOLISHED:
+                wanted |= Q(status=state)
+            else:
+                # A renewal's state is working material: the public reads it
+                # as published.
+                wanted |= Q(status=state) & (
+                    Q(has_edition=False) | self._draft_audience()
+                )
+        return queryset.filter(wanted)
+
+    def filter_public_status(self, queryset, name, value):
+        return queryset.filter(public_status_q(*value))
+
+    def filter_field(self, queryset, name, value):
+        return queryset.filter(Q(field_id=value) | Q(field__parent_id=value))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        in_edition = Edition.objects.filter(standard=OuterRef("pk")).filter(
+            Q(title__icontains=value) | Q(scope__icontains=value)
+        )
+        in_draft = Q(title__icontains=value) | Q(scope__icontains=value)
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Exists(in_edition)
+            | (in_draft & self._draft_audience())
+        )
+
+
+class EditionFilter(filters.FilterSet):
+    in_force = filters.BooleanFilter(
+        method="filter_in_force",
+        label="In force",
+        help_text="Neither superseded by a later edition nor withdrawn.",
+    )
+
+    class Meta:
+        model = Edition
+        fields = ["standard", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(EDITION_IN_FORCE if value else ~EDITION_IN_FORCE)

@@ -1,0 +1,101 @@
+"""What the standards API accepts: one input serializer per write, and
+``validated`` to read a request through one (a 400 when it does not fit).
+
+The services check the rules again (the serializers only shape the input);
+the class names are the OpenAPI schema's component names.
+"""
+
+from rest_framework import serializers
+
+from ..models import Comment, Recommendation, Status
+
+
+def validated(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class StandardCreateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    field = serializers.IntegerField(help_text="A field or subfield id.")
+    work_item = serializers.IntegerField(required=False, allow_null=True)
+    organisation = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Defaults to the organisation the caller represents.",
+    )
+    authors = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Person ids."
+    )
+
+
+class StandardUpdateInput(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=300)
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    field = serializers.IntegerField(required=False)
+    work_item = serializers.IntegerField(required=False, allow_null=True)
+    authors = serializers.ListField(child=serializers.IntegerField(), required=False)
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="Refuse (409) if the standard is no longer in this state.",
+    )
+
+
+class VersionCreateInput(serializers.Serializer):
+    body = serializers.CharField(max_length=2_000_000, help_text="Markdown.")
+    change_summary = serializers.CharField(
+        required=False, allow_blank=True, max_length=500
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="PDF, DOCX, ODT or Markdown files (checked by content).",
+    )
+
+
+class AssignmentInput(serializers.Serializer):
+    experts = serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=1,
+        help_text="User ids of experts of the field (see assignable-experts).",
+    )
+
+
+class CommentInput(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+    section = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    blocking = serializers.BooleanField(required=False, default=False)
+
+
+class ReplyInput(serializers.Serializer):
+    reply = serializers.ChoiceField(choices=Comment.Reply.choices)
+    reply_text = serializers.CharField(
+        required=False, allow_blank=True, max_length=20000
+    )
+
+
+class RecommendationInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Recommendation.Decision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class TransitionInput(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20000,
+        help_text="Required for request_changes, fail_audit and abolish.",
+    )
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="Refuse (409) if the standard is no longer in this state.",
+    )
+    replaced_by = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="abolish only: the published standard that replaces this one.",
+    )

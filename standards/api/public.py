@@ -1,0 +1,212 @@
+"""The standards API's public side: the list and detail of standards (and
+opening and editing a draft, at the same addresses), their editions and
+their history. Everyone reads the public record; the draft audience also
+reads a draft's own details, and the whole history.
+
+Visibility is the web's: a standard is found only if
+``selectors.visible_standards`` includes it for the caller (else 404).
+"""
+
+from django.db.models import Count, Max, Prefetch
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.api import ConditionalGetMixin
+from portal.public_cache import cache_public_response
+
+from .. import permissions as rules
+from .. import selectors, services
+from ..models import Edition, Standard
+from .filters import EditionFilter, StandardFilter
+from .inputs import StandardCreateInput, StandardUpdateInput, validated
+from .serializers import (
+    EditionDetailSerializer,
+    EditionSerializer,
+    HistoryEntrySerializer,
+    StandardDetailSerializer,
+    StandardSerializer,
+)
+
+
+def _visible(request, pk) -> Standard:
+    return selectors.standard_get_visible(standard_id=pk, user=request.user)
+
+
+def _mark_draft_audience(standards, user) -> None:
+    """Tell each standard of a page whether ``user`` is in its draft
+    audience, in one query for the page (none for an anonymous caller)."""
+    ids = set()
+    if user.is_authenticated and standards:
+        ids = set(
+            rules.working_material_audience(user)
+            .filter(pk__in=[s.pk for s in standards])
+            .values_list("pk", flat=True)
+        )
+    for standard in standards:
+        standard.in_draft_audience = standard.pk in ids
+
+
+def _standards_for(user):
+    return (
+        rules.visible_standards(user)
+        .select_related("field", "organisation", "work_item")
+        .prefetch_related(
+            Prefetch("editions", queryset=Edition.objects.order_by("-edition"))
+        )
+    )
+
+
+def standard_detail(request, standard_id) -> Standard:
+    """A visible standard with what its detail shows, in a fixed number of
+    queries."""
+    standard = _visible(request, standard_id)
+    standard.edition_list = list(standard.editions.order_by("-edition"))
+    standard._prefetched_objects_cache = {"editions": standard.edition_list}
+    standard.author_list = list(standard.authors.all())
+    standard.transitions = (
+        services.available_transitions(standard, request.user)
+        if request.user.is_authenticated
+        else []
+    )
+    standard.turns = (
+        selectors.whose_turn(standard)
+        if rules.can_see_working_material(standard, request.user)
+        else []
+    )
+    return standard
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List standards",
+        description=(
+            "Published and abolished standards for everyone; signed-in callers "
+            "also see the drafts visible to them."
+        ),
+        responses=StandardSerializer(many=True),
+    ),
+    post=extend_schema(
+        summary="Create a draft",
+        request=StandardCreateInput,
+        responses={201: StandardDetailSerializer},
+    ),
+)
+@method_decorator(cache_public_response, name="dispatch")
+class StandardList(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = StandardSerializer
+    filterset_class = StandardFilter
+    ordering_fields = ["number", "title", "updated", "created", "status", "review_due"]
+    ordering = ["-updated", "-pk"]
+
+    def get_queryset(self):
+        return _standards_for(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        # The count for the pages and the date for Last-Modified in one query.
+        figures = queryset.aggregate(count=Count("pk"), last=Max("updated"))
+        self.known_count = figures["count"]
+        self._last_modified = figures["last"]
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            _mark_draft_audience(page, self.request.user)
+        return page
+
+    def get_last_modified(self, request):
+        return getattr(self, "_last_modified", None)
+
+    def post(self, request):
+        data = validated(StandardCreateInput, request)
+        standard = services.standard_create(actor=request.user, **data)
+        return Response(
+            StandardDetailSerializer(
+                standard_detail(request, standard.pk), context={"request": request}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="A standard", responses=StandardDetailSerializer),
+    patch=extend_schema(
+        summary="Edit a draft's metadata",
+        request=StandardUpdateInput,
+        responses=StandardDetailSerializer,
+    ),
+)
+@method_decorator(cache_public_response, name="dispatch")
+class StandardDetail(ConditionalGetMixin, APIView):
+    def get_last_modified(self, request):
+        return getattr(self, "_last_modified", None)
+
+    def get(self, request, pk):
+        standard = standard_detail(request, pk)
+        self._last_modified = standard.updated
+        return Response(
+            StandardDetailSerializer(standard, context={"request": request}).data
+        )
+
+    def patch(self, request, pk):
+        data = validated(StandardUpdateInput, request)
+        services.standard_update(standard_id=pk, actor=request.user, **data)
+        return Response(
+            StandardDetailSerializer(
+                standard_detail(request, pk), context={"request": request}
+            ).data
+        )
+
+
+# --- editions and history -----------------------------------------------------------
+
+
+@extend_schema_view(get=extend_schema(summary="List editions of published standards"))
+class EditionList(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = EditionSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = EditionFilter
+    ordering_fields = ["published_on", "number", "edition"]
+    ordering = ["-published_on", "-pk"]
+
+    def get_queryset(self):
+        return rules.public_editions()
+
+
+@extend_schema_view(get=extend_schema(summary="An edition, with its text"))
+class EditionDetail(ConditionalGetMixin, generics.RetrieveAPIView):
+    serializer_class = EditionDetailSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return rules.public_editions().select_related("version")
+
+
+@extend_schema_view(get=extend_schema(summary="Editions of a standard"))
+class StandardEditions(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = EditionSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        standard = _visible(self.request, self.kwargs["pk"])
+        return Edition.objects.filter(standard=standard).order_by("-edition")
+
+
+@extend_schema_view(get=extend_schema(summary="History of a standard"))
+class StandardHistory(ConditionalGetMixin, generics.ListAPIView):
+    serializer_class = HistoryEntrySerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        standard = _visible(self.request, self.kwargs["pk"])
+        # The public actions for everyone; the whole history for the draft
+        # audience (standards.permissions.visible_history).
+        return (
+            rules.visible_history(standard, self.request.user)
+            .select_related("actor__person")
+            .order_by("created", "pk")
+        )

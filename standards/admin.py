@@ -18,7 +18,7 @@ from django_fsm import ConcurrentTransition
 
 from portal.errors import ApplicationError
 
-from . import services
+from . import actions, services
 from .models import (
     Attachment,
     Audit,
@@ -79,8 +79,13 @@ class EditionInline(ReadOnlyTabularInline):
 
 class HistoryInline(ReadOnlyTabularInline):
     model = HistoryEntry
-    fields = ["created", "actor", "action", "from_state", "to_state", "comment"]
+    fields = ["created", "actor", "action_label", "from_state", "to_state", "comment"]
+    readonly_fields = ["action_label"]
     show_change_link = False
+
+    @admin.display(description=gettext_lazy("action"))
+    def action_label(self, entry):
+        return actions.action_label(entry.action)
 
 
 def admin_comment(user) -> str:
@@ -335,13 +340,38 @@ class EditionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["standard"]
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """History actions by their labels in the one registry."""
+
+    title = gettext_lazy("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return actions.Action.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(action=value) if value else queryset
+
+
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created", "standard", "action", "from_state", "to_state", "actor"]
-    list_filter = ["action"]
+    list_display = [
+        "created",
+        "standard",
+        "action_label",
+        "from_state",
+        "to_state",
+        "actor",
+    ]
+    list_filter = [ActionFilter]
     search_fields = ["standard__title", "standard__number", "comment"]
     list_select_related = ["standard", "actor"]
     date_hierarchy = "created"
+
+    @admin.display(description=gettext_lazy("action"), ordering="action")
+    def action_label(self, entry):
+        return actions.action_label(entry.action)
 
 
 @admin.register(NumberCounter)

@@ -92,8 +92,9 @@ def test_a_draft_goes_from_member_to_the_public_catalogue(
         [str(users["expert1"].pk), str(users["expert2"].pk)]
     )
     assign.get_by_role("button", name="Assign").click()
-    expect(page.locator("#experts")).to_contain_text("Eva Expert")
-    expect(page.locator("#experts")).to_contain_text("Emil Expert")
+    # One name per person: the person's, as in the picker and the header.
+    expect(page.locator("#experts")).to_contain_text("Demo Expert 1 (sample)")
+    expect(page.locator("#experts")).to_contain_text("Demo Expert 2 (sample)")
 
     # Both experts comment and recommend.
     sign_in(page, "expert1")

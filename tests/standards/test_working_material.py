@@ -120,3 +120,14 @@ def test_a_watcher_of_a_public_standard_hears_of_its_abolition(
         standard=standard, recipient=world.other_member
     )
     assert "abolished" in notification.message
+
+
+def test_the_public_page_names_public_actions_in_the_past_without_draft_states(
+    client, renewal
+):
+    standard, _version = renewal
+    page = client.get(reverse("standards:detail", kwargs={"pk": standard.pk}))
+    html = page.content.decode()
+    assert "Published" in html and "Renewal started" in html
+    assert "status-expert_review" not in html
+    assert COMMENT not in html and RENEWAL_TEXT not in html

@@ -144,3 +144,23 @@ def _celery_eager_unless_redis(request, settings):
     settings.CELERY_TASK_EAGER_PROPAGATES = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def only_search_hooks(monkeypatch):
+    """The lifecycle's search hooks only: no PDFs nor notifications, which
+    their own tests cover and which would make each test take seconds."""
+    from catalogue import services as catalogue_services
+    from standards import services
+
+    monkeypatch.setattr(
+        services.history,
+        "edition_published_hooks",
+        [catalogue_services.index_edition],
+    )
+    monkeypatch.setattr(
+        services.history,
+        "history_hooks",
+        [catalogue_services.index_after_history],
+    )
+    monkeypatch.setattr(services.history, "audit_certified_hooks", [])

@@ -64,23 +64,6 @@ TRANSPARENCY = "Transparency reports"
 
 
 @pytest.fixture
-def only_search_hooks(monkeypatch):
-    """The lifecycle hooks of search only: no PDFs nor notifications, which
-    other tests cover and which would make each corpus take seconds."""
-    monkeypatch.setattr(
-        services.history,
-        "edition_published_hooks",
-        [catalogue_services.index_edition],
-    )
-    monkeypatch.setattr(
-        services.history,
-        "history_hooks",
-        [catalogue_services.index_after_history],
-    )
-    monkeypatch.setattr(services.history, "audit_certified_hooks", [])
-
-
-@pytest.fixture
 def corpus(lifecycle, world, django_capture_on_commit_callbacks, only_search_hooks):  # noqa: F811
     w = world
     other_experts = [

@@ -11,8 +11,6 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from catalogue import services as catalogue_services
-from standards import services
 from standards.models import PublicStatus, Standard, Status
 
 FIGURE = re.compile(
@@ -23,19 +21,8 @@ CATALOGUE_COUNT = re.compile(r'<p role="status">(\d+) standards?</p>')
 
 
 @pytest.fixture(autouse=True)
-def only_search_hooks(monkeypatch):
-    """The lifecycle's search hooks only: no PDFs nor notifications."""
-    monkeypatch.setattr(
-        services.history,
-        "edition_published_hooks",
-        [catalogue_services.index_edition],
-    )
-    monkeypatch.setattr(
-        services.history,
-        "history_hooks",
-        [catalogue_services.index_after_history],
-    )
-    monkeypatch.setattr(services.history, "audit_certified_hooks", [])
+def _search_hooks_only(only_search_hooks):
+    """The search hooks only, and an empty cache."""
     cache.clear()
     yield
     cache.clear()

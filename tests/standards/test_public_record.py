@@ -30,20 +30,8 @@ DRAFT_SCOPE = "Quokka enclosures and their upkeep."
 
 
 @pytest.fixture(autouse=True)
-def only_search_hooks(monkeypatch):
-    """The lifecycle's search hooks only: no PDFs nor notifications, which
-    their own tests cover."""
-    monkeypatch.setattr(
-        services.history,
-        "edition_published_hooks",
-        [catalogue_services.index_edition],
-    )
-    monkeypatch.setattr(
-        services.history,
-        "history_hooks",
-        [catalogue_services.index_after_history],
-    )
-    monkeypatch.setattr(services.history, "audit_certified_hooks", [])
+def _search_hooks_only(only_search_hooks):
+    """Every test here runs with the search hooks only."""
 
 
 @pytest.fixture

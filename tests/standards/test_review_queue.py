@@ -191,7 +191,7 @@ def test_whose_turn_in_review_with_and_without_experts_in_one_list(lifecycle, wo
     }
 
 
-# Rendered rows are kept per process (standards_tags.draft_rows), keyed by
+# Rendered rows are kept in the cache (standards_tags.draft_rows), keyed by
 # everything a row shows: a row that changes in any way must show at once.
 
 

@@ -10,8 +10,17 @@ from standards.models import Standard, Status
 from .models import Kind, Notification, NotificationPreference, Watch
 
 
+# What ``permissions.title_for`` reads of each standard: its public record
+# (the editions) and its draft audience (the assignments).
+TITLE_RELATIONS = ("standard__editions", "standard__assignments")
+
+
 def notifications_for(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("standard")
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("standard")
+        .prefetch_related(*TITLE_RELATIONS)
+    )
 
 
 def unread_count(user) -> int:
@@ -42,7 +51,11 @@ def is_watching(user, *, standard=None, field=None) -> bool:
 
 
 def watches_of(user) -> QuerySet[Watch]:
-    return Watch.objects.filter(user=user).select_related("field", "standard")
+    return (
+        Watch.objects.filter(user=user)
+        .select_related("field", "standard")
+        .prefetch_related(*TITLE_RELATIONS)
+    )
 
 
 def standards_due_for_review(*, within_days: int = 90, today=None):

@@ -3,7 +3,13 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts import services as token_services
-from tests.standards.conftest import Lifecycle, World, lifecycle, world  # noqa: F401
+from tests.standards.conftest import (  # noqa: F401
+    Lifecycle,
+    World,
+    lifecycle,
+    no_pdf_renders,
+    world,
+)
 
 # How many requests schemathesis made, reported at the end of the run.
 SCHEMATHESIS_CASES = {"anonymous": 0, "member": 0}

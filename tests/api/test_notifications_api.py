@@ -133,7 +133,9 @@ def test_notification_list_query_count_does_not_grow(as_user, world, lifecycle):
     standard = lifecycle.draft()
     _notify(world.member, 1, standard)
     small, n_small = count()
-    assert small == 3  # the token, the page of notifications, their count
+    # The token, the page of notifications, their count, and the editions and
+    # assignments that decide each standard's title for this reader.
+    assert small == 5
     other = lifecycle.draft(title="Another")
     _notify(world.member, 5, standard)
     _notify(world.member, 5, other)
@@ -141,6 +143,29 @@ def test_notification_list_query_count_does_not_grow(as_user, world, lifecycle):
     large, n_large = count()
     assert n_large > n_small
     assert large == small
+
+
+
+def test_notification_list_of_public_standards_does_not_grow(
+    as_user, world, lifecycle, no_pdf_renders
+):
+    """A reader outside the drafts' audience knows each standard by its
+    public record: the editions (and assignments) that decide it are read
+    for the whole page at once, not once per standard."""
+    client = as_user(world.stranger)
+    client.get("/api/v1/auth/tokens/")  # the token's last use is written once
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/notifications/")
+        assert response.status_code == 200
+        return len(queries)
+
+    _notify(world.stranger, 1, lifecycle.published(title="First"))
+    small = count()
+    for title in ("Second", "Third", "Fourth"):
+        _notify(world.stranger, 2, lifecycle.published(title=title))
+    assert count() == small
 
 
 # --- watching -----------------------------------------------------------------

@@ -9,6 +9,11 @@ DEMO_PASSWORD ?= demo-pass-2024
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes in parallel (pytest-xdist), each with its own test database;
+# TEST_WORKERS=0 runs the suite in this one process. Tests are dealt out one by
+# one (--dist load): schemathesis gives all cases of a test one node id, which
+# the grouping modes (loadfile, loadscope) would run only once.
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install run manage migrate test lint format worker beat clean
@@ -52,7 +57,7 @@ migrate: install
 
 # Tests run like production (DJANGO_DEBUG unset), apart from static storage.
 test: install
-	env -u DJANGO_DEBUG $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DJANGO_DEBUG $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # Both run, so one report shows every problem.
 lint: install

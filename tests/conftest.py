@@ -112,6 +112,29 @@ def pytest_configure(config: pytest.Config) -> None:
     django_settings.STATIC_ROOT = Path(config._portal_static_root)
 
 
+# Schemathesis cases run by the pytest-xdist workers (tests/api/conftest.py
+# counts them in each worker); this process reports their sum.
+WORKER_SCHEMATHESIS_CASES: dict[str, int] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    counts = getattr(node, "workeroutput", {}).get("schemathesis_cases", {})
+    for who, n in counts.items():
+        WORKER_SCHEMATHESIS_CASES[who] = WORKER_SCHEMATHESIS_CASES.get(who, 0) + n
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    total = sum(WORKER_SCHEMATHESIS_CASES.values())
+    if total:
+        terminalreporter.write_line(
+            f"schemathesis: {total} cases run in the workers "
+            f"({WORKER_SCHEMATHESIS_CASES.get('anonymous', 0)} anonymous, "
+            f"{WORKER_SCHEMATHESIS_CASES.get('member', 0)} as a member "
+            "representative)"
+        )
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     static_root = getattr(config, "_portal_static_root", None)
     if static_root:

@@ -15,6 +15,14 @@ from tests.standards.conftest import (  # noqa: F401
 SCHEMATHESIS_CASES = {"anonymous": 0, "member": 0}
 
 
+def pytest_sessionfinish(session):
+    """In a pytest-xdist worker, hand the counts to the controlling process,
+    which reports them (``pytest_testnodedown`` in tests/conftest.py)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["schemathesis_cases"] = dict(SCHEMATHESIS_CASES)
+
+
 def pytest_terminal_summary(terminalreporter):
     total = sum(SCHEMATHESIS_CASES.values())
     if total:

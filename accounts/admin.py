@@ -9,11 +9,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "name",
         "user",
         "prefix",
+        "scope",
         "created",
         "expires",
         "last_used",
         "revoked",
     )
-    list_filter = ("revoked",)
+    list_filter = ("scope", "revoked")
     search_fields = ("name", "user__username", "prefix")
     readonly_fields = ("prefix", "key_hash", "created", "last_used")

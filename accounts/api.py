@@ -10,7 +10,9 @@ from rest_framework.views import APIView
 from portal.throttling import ScopedRateThrottle
 
 from . import services
-from .models import ApiToken
+from .lockout import LockedOut
+from .models import ApiToken, Scope
+from .usernames import normalize_username
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -24,6 +26,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "prefix",
             "created",
             "expires",
+            "scope",
             "last_used",
             "revoked",
             "is_active",
@@ -43,7 +46,23 @@ class TokenCreateInput(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
     name = serializers.CharField(max_length=100)
-    expires = serializers.DateTimeField(required=False, allow_null=True)
+    expires = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "When the token stops working; by default, and at the latest, "
+            "PORTAL_API_TOKEN_DAYS (90 unless configured) from now."
+        ),
+    )
+    scope = serializers.ChoiceField(
+        choices=Scope.choices,
+        default=Scope.READ_WRITE,
+        help_text="`read`: only safe methods (GET, HEAD, OPTIONS); `read_write`: all.",
+    )
+
+    def validate_username(self, value):
+        # As the login form does: fullwidth ｍｅｍｂｅｒ is member.
+        return normalize_username(value)
 
 
 @extend_schema_view(
@@ -84,13 +103,20 @@ class TokenList(generics.ListAPIView):
         serializer = TokenCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # Through Django's authenticate with the request, so that django-axes
+        # counts a failure and refuses a locked (username, address) pair.
         user = authenticate(
             request._request, username=data["username"], password=data["password"]
         )
         if user is None:
+            if getattr(request._request, "axes_locked_out", False):
+                raise LockedOut
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
         created = services.token_create(
-            actor=user, name=data["name"], expires=data.get("expires")
+            actor=user,
+            name=data["name"],
+            expires=data.get("expires"),
+            scope=data["scope"],
         )
         body = ApiTokenSerializer(created.token).data
         body["token"] = created.secret

@@ -1,12 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, permissions
 
 from .services import token_authenticate
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
-    """``Authorization: Bearer <token>`` (``Token <token>`` is accepted too)."""
+    """``Authorization: Bearer <token>`` (``Token <token>`` is accepted too).
+
+    A read-only token is refused (403) every unsafe method here, where every
+    API view passes, rather than in each view's permissions."""
 
     keywords = ("bearer", "token")
 
@@ -26,6 +29,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(
                 _("Invalid, expired or revoked token.")
+            )
+        if not token.can_write and request.method not in permissions.SAFE_METHODS:
+            raise exceptions.PermissionDenied(
+                _("This token is read only: it cannot change anything.")
             )
         return token.user, token
 

@@ -13,6 +13,14 @@ class ApiTokenQuerySet(models.QuerySet):
         )
 
 
+class Scope(models.TextChoices):
+    """What a token may do: read-only tokens are refused every unsafe method
+    (POST, PUT, PATCH, DELETE) anywhere in the API."""
+
+    READ = "read", _("read only")
+    READ_WRITE = "read_write", _("read and write")
+
+
 class ApiToken(models.Model):
     """A named API token of a user.
 
@@ -31,6 +39,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(_("SHA-256 of the key"), max_length=64, editable=False)
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=Scope.choices, default=Scope.READ_WRITE
+    )
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
 
@@ -43,6 +54,10 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == Scope.READ_WRITE
 
     @property
     def is_active(self) -> bool:

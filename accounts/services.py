@@ -7,13 +7,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.errors import ApplicationError
 
-from .models import ApiToken
+from .models import ApiToken, Scope
 
 # How often last_used is written: at most once a minute per token, so that a
 # busy integrator does not turn every read into a write.
@@ -31,9 +33,24 @@ class CreatedToken:
     secret: str  # shown once; only its hash is stored
 
 
+def token_longest_lifetime() -> timedelta | None:
+    """How long a token may live (PORTAL_API_TOKEN_DAYS); None: without end."""
+    days = settings.PORTAL_API_TOKEN_DAYS
+    return timedelta(days=days) if days > 0 else None
+
+
 @transaction.atomic
-def token_create(*, actor, name: str, expires: datetime | None = None) -> CreatedToken:
-    """A signed-in user creates a named token; the secret is returned once."""
+def token_create(
+    *,
+    actor,
+    name: str,
+    expires: datetime | None = None,
+    scope: str = Scope.READ_WRITE,
+) -> CreatedToken:
+    """A signed-in user creates a named token; the secret is returned once.
+
+    A token lives PORTAL_API_TOKEN_DAYS unless its creator asks for less;
+    only with that setting at 0 may a token have no expiry."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise ApplicationError(_("Sign in to create a token."), code="forbidden")
     name = (name or "").strip()
@@ -41,15 +58,37 @@ def token_create(*, actor, name: str, expires: datetime | None = None) -> Create
         raise ApplicationError(_("Give the token a name."), field="name")
     if len(name) > 100:
         raise ApplicationError(_("At most 100 characters."), field="name")
-    if expires is not None and expires <= timezone.now():
+    if scope not in Scope.values:
+        raise ApplicationError(_("Choose read only or read and write."), field="scope")
+    now = timezone.now()
+    if expires is not None and expires <= now:
         raise ApplicationError(_("The expiry must be in the future."), field="expires")
+    lifetime = token_longest_lifetime()
+    if lifetime is not None:
+        if expires is None:
+            expires = now + lifetime
+        elif expires > now + lifetime:
+            raise ApplicationError(
+                ngettext(
+                    "A token may live at most %(days)d day.",
+                    "A token may live at most %(days)d days.",
+                    lifetime.days,
+                )
+                % {"days": lifetime.days},
+                field="expires",
+            )
     while True:
         prefix = secrets.token_hex(PREFIX_LENGTH // 2)
         if not ApiToken.objects.filter(prefix=prefix).exists():
             break
     secret = f"{prefix}.{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=actor, name=name, prefix=prefix, key_hash=_hash(secret), expires=expires
+        user=actor,
+        name=name,
+        prefix=prefix,
+        key_hash=_hash(secret),
+        expires=expires,
+        scope=scope,
     )
     return CreatedToken(token=token, secret=secret)
 
@@ -65,6 +104,15 @@ def token_revoke(*, token_id, actor) -> ApiToken:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
     return token
+
+
+def tokens_revoke_all(*, user) -> int:
+    """Every token of the person still in force is revoked: called when their
+    password changes (accounts.password_validation), since whoever knew the
+    old password may have made one. Returns how many were revoked."""
+    return ApiToken.objects.filter(user=user, revoked__isnull=True).update(
+        revoked=timezone.now()
+    )
 
 
 def token_authenticate(secret: str) -> ApiToken | None:

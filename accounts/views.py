@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ def profile(request):
                     actor=request.user,
                     name=form.cleaned_data["name"],
                     expires=form.cleaned_data["expires"],
+                    scope=form.cleaned_data["scope"],
                 )
             except ApplicationError as error:
                 form.add_error(error.field or None, error.message)
@@ -50,3 +53,19 @@ def token_revoke(request, pk):
     token = services.token_revoke(token_id=pk, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail. The link is built on PORTAL_BASE_URL, not on
+    the request's Host header, and the answer is the same whether or not the
+    address belongs to an account."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    @property
+    def extra_email_context(self):
+        return {
+            "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+            "portal_name": settings.PORTAL_NAME,
+        }

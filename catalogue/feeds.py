@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from committees.models import Field
@@ -66,8 +67,11 @@ class PublicationsFeed(Feed):
             title += " " + _("(edition %(n)s)") % {"n": item.edition}
         return title
 
+    # Atom's summary is HTML (Django writes type="html"): the plain text of
+    # a scope or a comment is escaped as HTML here, and once more as XML by
+    # the feed, so that a reader shows `<script>` rather than running it.
     def item_description(self, item):
-        return item.scope
+        return escape(item.scope)
 
     def item_categories(self, item):
         # The standard's public status now: an edition of an abolished
@@ -143,7 +147,7 @@ class StandardChangesFeed(Feed):
         return f"{label}: {_public_name(item.standard)}"
 
     def item_description(self, item):
-        return item.comment
+        return escape(item.comment)
 
     def item_link(self, item):
         return standard_url(item.standard_id)

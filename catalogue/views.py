@@ -1,10 +1,10 @@
-import csv
-
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+
+from portal.spreadsheet import csv_writer
 
 from .forms import STATUS_CHOICES, CatalogueForm
 from .links import standard_url
@@ -60,7 +60,7 @@ def export_csv(request):
     response["Content-Disposition"] = 'attachment; filename="standards.csv"'
     # A byte-order mark, so that spreadsheet programs read the Chinese right.
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CSV_COLUMNS)
     base = request.build_absolute_uri("/").rstrip("/")
     for s in catalogue_search(**filters).iterator(chunk_size=1000):

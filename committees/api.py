@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 from rest_framework import generics, permissions, serializers
 
 from portal.api import ConditionalGetMixin
+from portal.ids import IdFilter
 
 from .models import Field, Meeting, Organisation, Person, Role
 
@@ -140,7 +141,7 @@ def _people():
 
 
 class PersonFilter(filters.FilterSet):
-    user_id = filters.NumberFilter(
+    user_id = IdFilter(
         field_name="user_id", help_text="The person of this account (a user id)."
     )
 

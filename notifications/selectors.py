@@ -9,7 +9,6 @@ from standards.models import Standard, Status
 
 from .models import Kind, Notification, NotificationPreference, Watch
 
-
 # What ``permissions.title_for`` reads of each standard: its public record
 # (the editions) and its draft audience (the assignments).
 TITLE_RELATIONS = ("standard__editions", "standard__assignments")

@@ -31,7 +31,7 @@ from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from .errors import ApplicationError
+from .errors import BUSY_MESSAGE, ApplicationError, is_database_busy
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +54,23 @@ def error_body(code: str, message, errors: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "errors": errors or {}}
 
 
+def _messages(detail) -> list[str]:
+    """The messages of a DRF error detail, however nested (a list field's
+    errors are a list or a dict of lists per item), as plain strings."""
+    if isinstance(detail, dict):
+        found = []
+        for key, value in detail.items():
+            found += [f"{key}: {message}" for message in _messages(value)]
+        return found
+    if isinstance(detail, list | tuple):
+        return [message for item in detail for message in _messages(item)]
+    return [str(detail)]
+
+
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
-        return {
-            str(key): [str(item) for item in value]
-            if isinstance(value, list)
-            else [str(value)]
-            for key, value in detail.items()
-        }
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(item) for item in detail]}
-    return {"non_field_errors": [str(detail)]}
+        return {str(key): _messages(value) for key, value in detail.items()}
+    return {"non_field_errors": _messages(detail)}
 
 
 def _first_message(errors: dict) -> str:
@@ -94,6 +100,22 @@ def exception_handler(exc, context):
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent | SuspiciousOperation):
         return Response(
             error_body("invalid", _("The request could not be read.")),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    elif is_database_busy(exc):
+        set_rollback()
+        return Response(
+            error_body("conflict", BUSY_MESSAGE),
+            status=status.HTTP_409_CONFLICT,
+            headers={"Retry-After": "1"},
+        )
+    elif isinstance(exc, OverflowError):
+        # A number beyond what the database stores reached a query that
+        # portal.ids does not guard: it names nothing.
+        logger.warning("A number out of range reached the database", exc_info=exc)
+        set_rollback()
+        return Response(
+            error_body("invalid", _("A number in the request is out of range.")),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, exceptions.APIException):

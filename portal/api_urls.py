@@ -1,11 +1,7 @@
 """Addresses under /api/: the REST API (v1), its schema and its docs."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularAPIView
 
 from accounts import api as accounts_api
 from committees import api as committees_api
@@ -13,6 +9,7 @@ from notifications import api as notifications_api
 from standards import api as standards_api
 from workplan import api as workplan_api
 
+from . import api_docs
 from .api import not_found
 from .api_index import ApiIndex
 
@@ -151,8 +148,8 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", api_docs.swagger, name="docs"),
+    path("redoc/", api_docs.redoc, name="redoc"),
     # Any other address under /api/ (even with a newline in it) is a JSON 404.
     re_path(r"^[\s\S]*$", not_found),
 ]

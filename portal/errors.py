@@ -1,7 +1,20 @@
 """The one domain error of the portal, carried to HTTP in one place each for
 the web (portal.middleware) and the API (the DRF exception handler)."""
 
+from django.db import OperationalError
 from django.utils.translation import gettext_lazy as _
+
+# What a caller reads when another write held the database (SQLite allows
+# one writer at a time; a request waits for it, then gives up).
+BUSY_MESSAGE = _(
+    "The portal is busy with another change; nothing was saved. Try again in a moment."
+)
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """A write that waited for another's lock and gave up (SQLite's
+    "database is locked"): the caller may simply try again."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
 class ApplicationError(Exception):

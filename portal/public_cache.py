@@ -137,7 +137,8 @@ def cache_public_response(view: Callable) -> Callable:
     from the cache.
 
     Kept for the current public data version, per address with its query,
-    ``Accept`` header and language; a conditional request is answered
+    host and scheme (the answer's links name them), ``Accept`` header and
+    language; a conditional request is answered
     with 304 from the cached ``ETag`` and ``Last-Modified``. Signed-in
     callers, other methods and other statuses always reach the view.
     """
@@ -149,6 +150,8 @@ def cache_public_response(view: Callable) -> Callable:
         key = _key(
             "response",
             (
+                request.scheme,
+                request.get_host(),
                 request.get_full_path(),
                 request.META.get("HTTP_ACCEPT", ""),
                 translation.get_language(),

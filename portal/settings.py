@@ -7,10 +7,12 @@ Celery tasks executed eagerly, e-mail printed to the console.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "portal",
     "committees",
     "workplan",
@@ -82,11 +86,18 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: refuses a body too large
+    # for its type unread (portal.uploads).
+    "portal.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "portal.middleware.ApplicationErrorMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many
+    # failures into the lockout page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -120,7 +131,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests (and a test's threads) share one file: wait for locks.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock when it begins, so two
+    # writers queue instead of one failing at its first write; one that waits
+    # past the timeout is answered 409 (portal.errors.is_database_busy).
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -137,6 +151,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if TESTING and env("PYTEST_XDIST_WORKER"):
+    # Tests run in parallel processes (pytest-xdist) that share one Redis:
+    # each keeps its own keys, as each has its own test database.
+    CACHES["default"]["KEY_PREFIX"] = f"portal-{env('PYTEST_XDIST_WORKER')}"
 # Seconds a public page's data or an anonymous API answer may be kept in the
 # cache (portal.public_cache; any change to the public data renews it at
 # once); 0 turns that cache off.
@@ -149,10 +167,50 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule on passwords: Django tells validators when a password has
+    # changed (web form, reset link, admin, changepassword), and this one then
+    # revokes the person's API tokens.
+    {"NAME": "accounts.password_validation.RevokeApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Proxies in front of the portal that each append the address they saw to
+# X-Forwarded-For (behind the compose nginx: 1). 0 trusts no header: the client
+# is REMOTE_ADDR. The API's throttles and the sign-in lockout both count by
+# this address (portal.throttling.client_address).
+PORTAL_TRUSTED_PROXIES = int(env("PORTAL_TRUSTED_PROXIES", "0"))
+# Days an API token lives unless its creator asks for fewer; 0: tokens never
+# expire unless their creator sets an expiry.
+PORTAL_API_TOKEN_DAYS = int(env("PORTAL_API_TOKEN_DAYS", "90"))
+
+# Sign-in lockout (django-axes): every password check goes through
+# django.contrib.auth.authenticate (login form, admin, API token creation).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked pair
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures lock the pair (username, client address), never the username
+# alone: an attacker elsewhere cannot lock a person out of their account, and
+# one address may try at most AXES_FAILURE_LIMIT passwords of an account per
+# cool-off. The lock ends by itself after the cool-off (failures during it do
+# not prolong it, so a colleague behind the same address waits at most that
+# long), and a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = int(env("PORTAL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("PORTAL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The same address as the throttles (django-ipware, which axes would
+# otherwise ask, is not installed); usernames as the login form normalises them.
+AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
+AXES_USERNAME_CALLABLE = "accounts.usernames.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# Failures are kept (for the cool-off); successful sign-ins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+# No banner on every start of manage.py.
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -179,7 +237,17 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
+# Form fields and non-file bodies (JSON) are held in memory: at most this
+# much, which fits the longest Markdown text a version may have.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("PORTAL_MAX_FORM_BYTES", str(10 * 2**20)))
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Sizes are enforced while the body streams (portal.uploads): the handler
+# comes before Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # E-mail: console unless a host is configured.
 EMAIL_HOST = env("EMAIL_HOST", "")
@@ -263,6 +331,16 @@ MIN_EXPERT_REVIEWS = int(env("PORTAL_MIN_EXPERT_REVIEWS", "2"))
 STANDARD_NUMBER_PREFIX = env("PORTAL_STANDARD_NUMBER_PREFIX", "LLMSWG")
 REVIEW_PERIOD_DAYS = int(env("PORTAL_REVIEW_PERIOD_DAYS", str(3 * 365)))
 MAX_ATTACHMENT_BYTES = int(env("PORTAL_MAX_ATTACHMENT_BYTES", "20971520"))
+# Longest text of a version, in characters (portal.markdown).
+MAX_BODY_CHARS = int(env("PORTAL_MAX_BODY_CHARS", "1000000"))
+# A whole multipart body: the files and the text of one upload. The proxy in
+# front (deploy/nginx.conf, client_max_body_size) allows slightly more.
+MAX_REQUEST_BYTES = int(
+    env(
+        "PORTAL_MAX_REQUEST_BYTES",
+        str(MAX_ATTACHMENT_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE),
+    )
+)
 PORTAL_NAME = env("PORTAL_NAME", "LLM Standards Working Group")
 # Only `make bench` sets this: it adds the bare view the benchmark measures
 # as its ceiling (/bench/ceiling.json).
@@ -280,6 +358,24 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every answer: scripts and styles
+# from our own static files only (an inline script needs the request's
+# nonce, `{{ request.csp_nonce }}`); the API docs relax it for their pages
+# (portal.api_docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # REST API (/api/v1/). Throttle rates come from the environment; the tests
 # raise them so that no test is throttled by accident (tests of throttling
@@ -306,7 +402,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "portal.parsers.JSONParser",  # with a nesting limit
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -326,6 +422,8 @@ REST_FRAMEWORK = {
         "auth": API_THROTTLE_AUTH,
     },
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    # DRF's client address (throttles); None would trust X-Forwarded-For whole.
+    "NUM_PROXIES": PORTAL_TRUSTED_PROXIES,
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

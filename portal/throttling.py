@@ -4,10 +4,29 @@ defines its views, which that module imports."""
 
 import logging
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status, throttling
 
 logger = logging.getLogger(__name__)
+
+
+def client_address(request) -> str | None:
+    """The address of the client, for the throttles and the sign-in lockout.
+
+    Each of the ``PORTAL_TRUSTED_PROXIES`` proxies in front of the portal
+    appends the address it received from to X-Forwarded-For, so the client's
+    is the one that many places from the right; anything further left was
+    written by the client and proves nothing. With no trusted proxy the header
+    is ignored and the address is REMOTE_ADDR.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR")
+    proxies = settings.PORTAL_TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies <= 0 or not forwarded:
+        return remote_addr
+    addresses = [part.strip() for part in forwarded.split(",")]
+    return addresses[-min(proxies, len(addresses))] or remote_addr
 
 
 class CacheUnavailable(exceptions.APIException):
@@ -23,6 +42,9 @@ class CacheTolerantThrottleMixin:
     against password guessing (``fail_open = False``) answers 503 instead."""
 
     fail_open = True
+
+    def get_ident(self, request):
+        return client_address(request)
 
     def allow_request(self, request, view):
         try:

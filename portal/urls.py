@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -20,6 +19,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/password/reset/", include("accounts.password_reset_urls")),
     # The API first: every page include below has an empty prefix and would
     # be walked through before it otherwise.
     path("api/", include("portal.api_urls")),
@@ -35,10 +35,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as such, not even with DEBUG on: it holds the
+# working material of drafts. Every file is downloaded through a view that
+# checks who asks (standards.views.attachment, standards.pdf_views).
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

@@ -12,6 +12,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
@@ -45,6 +47,13 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _download(url: str | None, label) -> str:
+    """A link to a file's download view (which checks who asks). The file
+    fields themselves are left out of the admin: their own links would point
+    into MEDIA_ROOT, which is never served."""
+    return format_html('<a href="{}">{}</a>', url, label) if url else "-"
 
 
 class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
@@ -299,6 +308,16 @@ class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["extension"]
     search_fields = ["original_name", "sha256", "version__standard__title"]
     list_select_related = ["version"]
+    exclude = ["file"]
+    readonly_fields = ["download"]
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, obj):
+        url = reverse(
+            "standards:attachment",
+            kwargs={"pk": obj.version.standard_id, "attachment_id": obj.pk},
+        )
+        return _download(url, obj.original_name)
 
 
 @admin.register(Comment)
@@ -323,6 +342,15 @@ class AuditAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["outcome"]
     search_fields = ["standard__title", "certificate_number", "findings"]
     list_select_related = ["standard", "auditor"]
+    exclude = ["certificate_pdf"]
+    readonly_fields = ["certificate"]
+
+    @admin.display(description=gettext_lazy("certificate PDF"))
+    def certificate(self, obj):
+        if not obj.certificate_pdf:
+            return "-"
+        url = reverse("standards_pdf:certificate_pdf", kwargs={"pk": obj.pk})
+        return _download(url, obj.certificate_number or _("certificate"))
 
 
 @admin.register(Edition)
@@ -338,6 +366,15 @@ class EditionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["pdf_state", "published_on"]
     search_fields = ["number", "title"]
     list_select_related = ["standard"]
+    exclude = ["pdf"]
+    readonly_fields = ["pdf_download"]
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def pdf_download(self, obj):
+        if not obj.pdf:
+            return "-"
+        url = reverse("standards_pdf:edition_pdf", kwargs={"pk": obj.pk})
+        return _download(url, _("PDF"))
 
 
 class ActionFilter(admin.SimpleListFilter):

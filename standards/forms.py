@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Field, Person
 from committees.selectors import display_name, person_of
+from portal.ids import ModelMultipleChoiceField
+from portal.markdown import validate_markdown_length
 from workplan.models import WorkItem
 
 from .models import Comment, Recommendation, Standard, Status
@@ -31,7 +33,7 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         if obj.organisation_id:
             return f"{obj.name} ({obj.organisation.name})"
@@ -96,6 +98,7 @@ class VersionForm(Form):
         label=_("Text (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 16}),
         strip=False,
+        validators=[validate_markdown_length],
     )
     change_summary = forms.CharField(
         label=_("Change summary"), max_length=500, required=False

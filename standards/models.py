@@ -10,6 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.markdown import render_markdown_html, validate_markdown_length
+
 from . import permissions
 
 
@@ -383,7 +385,13 @@ class Version(models.Model):
         related_name="versions",
     )
     number = models.PositiveIntegerField(_("version"))
-    body = models.TextField(_("text"), help_text=_("Markdown."))
+    body = models.TextField(
+        _("text"), help_text=_("Markdown."), validators=[validate_markdown_length]
+    )
+    # The body rendered and sanitised once, when the version is made
+    # (``portal.markdown.render_markdown_html``); pages and PDFs show this and
+    # never render the Markdown again. Empty until then (rows written in bulk).
+    body_html = models.TextField(_("text as HTML"), blank=True, editable=False)
     change_summary = models.CharField(_("change summary"), max_length=500, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -407,6 +415,17 @@ class Version(models.Model):
 
     def __str__(self):
         return f"{self.standard_id} v{self.number}"
+
+    def rendered_body(self) -> str:
+        """The body as sanitised HTML, headings as written: the stored
+        rendering. A row written without one (in bulk) gets it now, once."""
+        if not self.body_html and self.body:
+            self.body_html = render_markdown_html(self.body)
+            if self.pk:
+                Version.objects.filter(pk=self.pk, body_html="").update(
+                    body_html=self.body_html
+                )
+        return self.body_html
 
 
 def attachment_path(instance, filename):

@@ -27,6 +27,8 @@ import gc
 import hashlib
 import logging
 import re
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,7 +48,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.errors import ApplicationError, Conflict, Forbidden
-from portal.markdown import render_markdown_with_toc
+from portal.markdown import html_with_toc
 from portal.queue import enqueue
 
 from . import permissions
@@ -247,7 +249,7 @@ def edition_html(edition: Edition) -> str:
     # The same heading ids as the standard's page (``#sec-scope``), so that
     # a link to a section works in both; the contents list the text's top
     # two levels, as the page's do.
-    body, toc = render_markdown_with_toc(edition.version.body, shift_headings=0)
+    body, toc = html_with_toc(edition.version.rendered_body(), shift_headings=0)
     body = with_table_columns(body)
     # The PDF is the public record: its history holds the public actions
     # only, never the working material of the reviews.
@@ -331,12 +333,53 @@ def _fewer_collections():
         gc.set_threshold(*saved)
 
 
+class _OutOfTime(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: int):
+    """Stop the render after ``seconds`` where a Celery soft time limit does
+    not: a task run eagerly (the embedded mode, ``make run``) renders in the
+    web process. A real-time timer (``SIGALRM``) raises in the render; it is
+    set only where that is safe: on the main thread, with no other timer
+    pending (gunicorn's sync workers, a Celery worker, a command). Elsewhere
+    (threads of ``runserver``) the render runs unbounded but its input is
+    (``PORTAL_MAX_BODY_CHARS``, ``PDF_MAX_PAGES``)."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not usable:
+        yield
+        return
+
+    def out_of_time(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        raise PdfRenderError(
+            _("Rendering took longer than %(seconds)d seconds and was stopped.")
+            % {"seconds": seconds}
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render_pdf(html: str) -> RenderedPdf:
-    """HTML to PDF through our fetcher, within the page and size limits."""
+    """HTML to PDF through our fetcher, within the page, size and time
+    limits."""
     from weasyprint import HTML
 
     started = time.monotonic()
-    with _fewer_collections():
+    with _time_budget(settings.PDF_SOFT_TIME_LIMIT), _fewer_collections():
         document = HTML(string=html, url_fetcher=portal_url_fetcher()).render(
             presentational_hints=True
         )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.errors import ApplicationError
-from portal.markdown import render_markdown_with_toc
+from portal.markdown import html_with_toc
 
 from . import permissions, selectors, services
 from .citation import citation_for
@@ -37,6 +37,7 @@ from .forms import (
     VersionForm,
 )
 from .models import Attachment, Comment, PublicStatus, Standard, Status
+from .uploads import download_name
 
 
 def _or_404(function, **kwargs):
@@ -489,7 +490,7 @@ def attachment(request, pk, attachment_id):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=item.original_name,
+        filename=download_name(item.original_name, item.extension),
         content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -671,7 +672,7 @@ def detail(request, pk):
     # draft cycle stays on the working page.
     history = [entry for entry in standard.history_list if entry.to_state]
     body, toc = (
-        render_markdown_with_toc(standard.in_force.version.body)
+        html_with_toc(standard.in_force.version.rendered_body())
         if standard.in_force
         else ("", [])
     )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
+from portal.ids import IdFilter
+
 from .. import permissions as rules
 from ..models import (
     EDITION_IN_FORCE,
@@ -60,11 +62,9 @@ class StandardFilter(filters.FilterSet):
         method="filter_public_status",
         help_text="Public status: `in_force`, `under_renewal` or `abolished`.",
     )
-    field = filters.NumberFilter(
-        method="filter_field", label="Field id (its subfields included)"
-    )
-    work_item = filters.NumberFilter(field_name="work_item")
-    organisation = filters.NumberFilter(field_name="organisation")
+    field = IdFilter(method="filter_field", label="Field id (its subfields included)")
+    work_item = IdFilter(field_name="work_item")
+    organisation = IdFilter(field_name="organisation")
     updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gte")
     q = filters.CharFilter(
         method="filter_q",

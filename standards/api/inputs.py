@@ -7,6 +7,9 @@ the class names are the OpenAPI schema's component names.
 
 from rest_framework import serializers
 
+from portal.ids import IdField
+from portal.markdown import validate_markdown_length
+
 from ..models import Comment, Recommendation, Status
 
 
@@ -19,24 +22,24 @@ def validated(serializer_class, request):
 class StandardCreateInput(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     scope = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    field = serializers.IntegerField(help_text="A field or subfield id.")
-    work_item = serializers.IntegerField(required=False, allow_null=True)
-    organisation = serializers.IntegerField(
+    field = IdField(help_text="A field or subfield id.")
+    work_item = IdField(required=False, allow_null=True)
+    organisation = IdField(
         required=False,
         allow_null=True,
         help_text="Defaults to the organisation the caller represents.",
     )
     authors = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="Person ids."
+        child=IdField(), required=False, help_text="Person ids."
     )
 
 
 class StandardUpdateInput(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=300)
     scope = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    field = serializers.IntegerField(required=False)
-    work_item = serializers.IntegerField(required=False, allow_null=True)
-    authors = serializers.ListField(child=serializers.IntegerField(), required=False)
+    field = IdField(required=False)
+    work_item = IdField(required=False, allow_null=True)
+    authors = serializers.ListField(child=IdField(), required=False)
     expected_status = serializers.ChoiceField(
         choices=Status.choices,
         required=False,
@@ -45,7 +48,10 @@ class StandardUpdateInput(serializers.Serializer):
 
 
 class VersionCreateInput(serializers.Serializer):
-    body = serializers.CharField(max_length=2_000_000, help_text="Markdown.")
+    body = serializers.CharField(
+        validators=[validate_markdown_length],
+        help_text="Markdown, at most `PORTAL_MAX_BODY_CHARS` characters.",
+    )
     change_summary = serializers.CharField(
         required=False, allow_blank=True, max_length=500
     )
@@ -58,7 +64,7 @@ class VersionCreateInput(serializers.Serializer):
 
 class AssignmentInput(serializers.Serializer):
     experts = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         min_length=1,
         help_text="User ids of experts of the field (see assignable-experts).",
     )
@@ -94,7 +100,7 @@ class TransitionInput(serializers.Serializer):
         required=False,
         help_text="Refuse (409) if the standard is no longer in this state.",
     )
-    replaced_by = serializers.IntegerField(
+    replaced_by = IdField(
         required=False,
         allow_null=True,
         help_text="abolish only: the published standard that replaces this one.",

@@ -11,12 +11,13 @@ standard is published; everyone else gets a 404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import ConditionalGetMixin
 from portal.errors import ApplicationError
+from portal.parsers import JSONParser
 
 from .. import selectors, services
 from ..models import Audit, Comment, ExpertAssignment, Recommendation, Standard, Version

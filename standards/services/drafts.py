@@ -4,6 +4,7 @@ and uploading versions of its text (with their files)."""
 import secrets
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from committees.models import Person
 from committees.selectors import user_roles
 from portal.errors import ApplicationError, Forbidden
+from portal.markdown import render_markdown_html, validate_markdown_length
 
 from .. import permissions
 from ..models import Attachment, Standard, Status, Version
@@ -154,7 +156,11 @@ def version_create(
     standard = _lock(standard_id, actor)
     permissions.require(permissions.can_upload(standard, actor))
     under_review = standard.status == Status.EXPERT_REVIEW
-    body = _clean_text(body, field="body", required=True, limit=2_000_000)
+    body = _clean_text(body, field="body", required=True, limit=len(body or ""))
+    try:
+        validate_markdown_length(body)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0], field="body") from None
     change_summary = _clean_text(
         change_summary, field="change_summary", required=False, limit=500
     )
@@ -165,6 +171,8 @@ def version_create(
         standard=standard,
         number=last + 1,
         body=body,
+        # Rendered once, here; pages and PDFs show this (Version.body_html).
+        body_html=render_markdown_html(body),
         change_summary=change_summary,
         author=actor,
         frozen=under_review,

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from committees.templatetags import people
+from portal.markdown import shift_heading_levels
 from standards import actions
 from standards.models import Status
 
@@ -146,3 +147,15 @@ def _keep_rows(rows: dict[str, str]) -> None:
         cache.set_many(rows, DRAFT_ROW_TIMEOUT)
     except Exception:
         logger.warning("Could not keep draft rows", exc_info=True)
+
+
+@register.filter
+def version_body(version):
+    """``{{ version|version_body }}``: the version's text as stored when it
+    was uploaded (rendered and sanitised once, ``Version.body_html``), its
+    headings one level below the page's own title. Never renders Markdown
+    on a page view."""
+    if version is None:
+        return ""
+    html = shift_heading_levels(version.rendered_body(), 1)
+    return mark_safe(html)  # noqa: S308 — sanitised by nh3 when stored

@@ -145,7 +145,6 @@ def test_notification_list_query_count_does_not_grow(as_user, world, lifecycle):
     assert large == small
 
 
-
 def test_notification_list_of_public_standards_does_not_grow(
     as_user, world, lifecycle, no_pdf_renders
 ):

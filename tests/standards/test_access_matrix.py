@@ -129,6 +129,7 @@ NOT_A_STANDARD = {
     "notifications:watch_field": "fields are public",
     "notifications:unwatch_field": "fields are public",
     "accounts:token_revoke": "a person's own API token",
+    "password_reset_confirm": "a signed password reset link",
 }
 
 

@@ -1,13 +1,15 @@
 """API tokens: created with the secret shown once, revoked, never stored in
-clear."""
+clear; and how many password-reset mails may be sent."""
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from django.utils.translation import ngettext
 from portal.errors import ApplicationError
 
 from .models import ApiToken, Scope
+
+logger = logging.getLogger(__name__)
 
 # How often last_used is written: at most once a minute per token, so that a
 # busy integrator does not turn every read into a write.
@@ -135,3 +139,51 @@ def token_authenticate(secret: str) -> ApiToken | None:
 
 def tokens_of(user):
     return ApiToken.objects.filter(user=user).order_by("-created", "-pk")
+
+
+# --- password reset ---------------------------------------------------------
+
+RESET_MAIL_WINDOW = 60 * 60  # seconds
+# One client address may ask for this many times more mails than one e-mail
+# address may receive (a colleague's office asking for several people).
+RESET_MAILS_PER_CLIENT_FACTOR = 5
+
+
+def _count_in_window(key: str) -> int:
+    cache.add(key, 0, timeout=RESET_MAIL_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=RESET_MAIL_WINDOW)
+        return 1
+
+
+def reset_mail_allowed(*, email: str, client: str | None) -> bool:
+    """Whether a password-reset mail to ``email``, asked for from ``client``,
+    may be sent: at most ``PORTAL_PASSWORD_RESET_MAILS`` an hour to one
+    address, and five times that from one client address, so that the reset
+    form cannot flood anyone's inbox. The asker is told the same either way
+    (no answer says whether an address has an account, or was limited).
+
+    The counts live in the cache; when it cannot be reached, the mail is sent
+    (a warning is logged): an outage must not stop people resetting."""
+    limit = settings.PORTAL_PASSWORD_RESET_MAILS
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    try:
+        to_address = _count_in_window(f"reset-mail:to:{address}")
+        from_client = _count_in_window(f"reset-mail:from:{client or '-'}")
+    except Exception:  # any cache backend's connection error
+        logger.warning("Password reset: the cache cannot be reached", exc_info=True)
+        return True
+    allowed = (
+        to_address <= limit and from_client <= limit * RESET_MAILS_PER_CLIENT_FACTOR
+    )
+    if not allowed:
+        logger.warning(
+            "Password reset: no mail sent, %d asked for this address and %d "
+            "from %s within the hour",
+            to_address,
+            from_client,
+            client,
+        )
+    return allowed

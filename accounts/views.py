@@ -63,6 +63,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
+    def form_valid(self, form):
+        from portal.throttling import client_address
+
+        allowed = services.reset_mail_allowed(
+            email=form.cleaned_data["email"], client=client_address(self.request)
+        )
+        if not allowed:
+            # The same answer as a sent mail: nothing to learn from it.
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
     @property
     def extra_email_context(self):
         return {

@@ -151,10 +151,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if TESTING and env("PYTEST_XDIST_WORKER"):
-    # Tests run in parallel processes (pytest-xdist) that share one Redis:
-    # each keeps its own keys, as each has its own test database.
-    CACHES["default"]["KEY_PREFIX"] = f"portal-{env('PYTEST_XDIST_WORKER')}"
+if TESTING and REDIS_URL and env("PYTEST_XDIST_WORKER"):
+    # Tests run in parallel processes (pytest-xdist) that share one Redis: each
+    # keeps its cache in a database of its own (gw0: the next after
+    # REDIS_URL's, and so on), as each has its own test database, so that one
+    # test emptying the cache leaves the other process's alone.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(REDIS_URL)
+    _db = int(_url.path.strip("/") or 0) + 1 + int(env("PYTEST_XDIST_WORKER")[2:])
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db % 16}"))
 # Seconds a public page's data or an anonymous API answer may be kept in the
 # cache (portal.public_cache; any change to the public data renews it at
 # once); 0 turns that cache off.
@@ -184,6 +190,9 @@ PORTAL_TRUSTED_PROXIES = int(env("PORTAL_TRUSTED_PROXIES", "0"))
 # Days an API token lives unless its creator asks for fewer; 0: tokens never
 # expire unless their creator sets an expiry.
 PORTAL_API_TOKEN_DAYS = int(env("PORTAL_API_TOKEN_DAYS", "90"))
+# Password-reset mails one address may receive in an hour (one client
+# address may ask for five times as many): the form cannot flood an inbox.
+PORTAL_PASSWORD_RESET_MAILS = int(env("PORTAL_PASSWORD_RESET_MAILS", "3"))
 
 # Sign-in lockout (django-axes): every password check goes through
 # django.contrib.auth.authenticate (login form, admin, API token creation).

@@ -170,6 +170,18 @@ def _celery_eager_unless_redis(request, settings):
 
 
 @pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: throttle and lockout counts,
+    reset-mail counts and cached rows start from zero. (Each pytest-xdist
+    process has a cache of its own, so this leaves the others' alone.)"""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def only_search_hooks(monkeypatch):
     """The lifecycle's search hooks only: no PDFs nor notifications, which
     their own tests cover and which would make each test take seconds."""

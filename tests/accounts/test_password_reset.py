@@ -11,7 +11,8 @@ from accounts import services
 from accounts.models import ApiToken
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The reset-mail counts live in the cache.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 RESET = "/accounts/password/reset/"
 
@@ -113,3 +114,37 @@ def test_a_broken_link_says_so_and_offers_a_new_one(client, member):
     html = page.content.decode()
     assert "This link does not work" in html
     assert f'href="{RESET}"' in html
+
+
+def test_a_flood_of_reset_requests_sends_at_most_the_limit(client, member, settings):
+    settings.PORTAL_PASSWORD_RESET_MAILS = 3
+    answers = {
+        client.post(RESET, {"email": "member@example.org"})["Location"]
+        for _ in range(6)
+    }
+    assert answers == {f"{RESET}sent/"}  # the same answer every time
+    assert len(mail.outbox) == 3
+
+
+def test_one_client_cannot_flood_many_addresses(client, settings, django_user_model):
+    settings.PORTAL_PASSWORD_RESET_MAILS = 1
+    for n in range(8):
+        django_user_model.objects.create_user(
+            f"person{n}", email=f"person{n}@example.org", password="a-long-pass-77"
+        )
+        client.post(RESET, {"email": f"person{n}@example.org"})
+    # Five times the per-address limit from one client address.
+    assert len(mail.outbox) == 5
+
+
+def test_the_limit_is_per_address(client, member, settings, django_user_model):
+    settings.PORTAL_PASSWORD_RESET_MAILS = 1
+    django_user_model.objects.create_user(
+        "other", email="other@example.org", password="a-long-pass-77"
+    )
+    for email in ("member@example.org", "member@example.org", "other@example.org"):
+        client.post(RESET, {"email": email})
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "member@example.org",
+        "other@example.org",
+    ]

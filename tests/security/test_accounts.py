@@ -10,7 +10,6 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
 from django.db.models import F
 from rest_framework.test import APIClient
 
@@ -28,11 +27,8 @@ LOCKED = "Too many failed sign-ins for this account from your address"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(fresh_cache):
     """The throttles count in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
@@ -21,11 +20,8 @@ CATALOGUE_COUNT = re.compile(r'<p role="status">(\d+) standards?</p>')
 
 
 @pytest.fixture(autouse=True)
-def _search_hooks_only(only_search_hooks):
+def _search_hooks_only(only_search_hooks, fresh_cache):
     """The search hooks only, and an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _figure(pattern, html) -> int:

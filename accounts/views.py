@@ -40,11 +40,20 @@ def profile(request):
             "form": form,
             "secret": secret,
             "tokens": services.tokens_of(request.user),
+            "profile_organisation": _organisation_of(request.user),
         },
     )
     # The page may carry a secret: never cache it.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _organisation_of(user):
+    """The organisation the user's person works for, if any."""
+    from committees.selectors import person_of
+
+    person = person_of(user)
+    return person.organisation if person is not None else None
 
 
 @login_required

@@ -75,3 +75,8 @@ class CatalogueForm(forms.Form):
             "include_abolished": bool(data.get("abolished")),
             "sort": data.get("sort") or "",
         }
+
+    def active_filter_count(self) -> int:
+        """How many filters besides the words are set (sorting included)."""
+        filters = self.filters()
+        return sum(bool(value) for name, value in filters.items() if name != "q")

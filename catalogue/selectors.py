@@ -4,6 +4,7 @@
 count and one for their snippets, however many standards there are.
 """
 
+import difflib
 import functools
 import re
 from contextlib import contextmanager
@@ -489,3 +490,121 @@ def public_history(standard: Standard, *, limit: int = 50) -> list[HistoryEntry]
         .select_related("standard")
         .order_by("-created", "-pk")[:limit]
     )
+
+
+# --- "did you mean" -------------------------------------------------------
+
+# A suggestion corrects at most this many words of a query, each of at least
+# SUGGESTION_MIN_LENGTH letters, from the words of the public standards'
+# numbers, titles and scopes (never a draft's: only the search index, which
+# holds the public record alone, is read).
+SUGGESTION_MAX_WORDS = 6
+SUGGESTION_MIN_LENGTH = 3
+# The embedded (SQLite) run compares with at most this many distinct words.
+VOCABULARY_LIMIT = 20_000
+# pg_trgm's similarity, and difflib's ratio, a suggestion needs at least.
+TRIGRAM_THRESHOLD = 0.3
+DIFFLIB_CUTOFF = 0.75
+
+_CLOSE_WORDS_SQL = """
+    SELECT word FROM (
+        SELECT DISTINCT lower(w) AS word
+        FROM catalogue_searchdocument d,
+             regexp_split_to_table(d.number || ' ' || d.title || ' ' || d.scope,
+                                   '[^[:alnum:]]+') AS w
+    ) words
+    WHERE length(word) >= %s AND word ~ '^[[:alpha:]]' AND similarity(word, %s) >= %s
+    ORDER BY similarity(word, %s) DESC, word
+    LIMIT %s
+"""
+
+
+def search_suggestion(filters: dict) -> str | None:
+    """For a search that found nothing: the query with each word that finds
+    nothing alone replaced by the closest word of the public standards'
+    numbers, titles and scopes ("evalution" → "evaluation"), if that query
+    finds something with the same filters; else ``None``. Kept in the public
+    cache until the public data changes."""
+    q = filters["q"]
+    if analysis.parse_query(q).is_empty:
+        return None
+    parts = (
+        q,
+        *(
+            getattr(filters[name], "pk", None)
+            for name in ("field", "work_item", "organisation")
+        ),
+        filters["status"],
+        filters["year"],
+        filters["include_abolished"],
+    )
+    return (
+        cached_public(
+            "catalogue-suggestion", parts, lambda: _search_suggestion(filters) or ""
+        )
+        or None
+    )
+
+
+def _search_suggestion(filters: dict) -> str | None:
+    q = filters["q"]
+    corrections = {}
+    words = [w for w in dict.fromkeys(analysis.english_words(q)) if not w.isdigit()]
+    for word in words[:SUGGESTION_MAX_WORDS]:
+        if len(word) < SUGGESTION_MIN_LENGTH or catalogue_search(q=word).exists():
+            continue
+        close = close_words(word, limit=1)
+        if close and close[0] != word:
+            corrections[word] = close[0]
+    if not corrections:
+        return None
+    suggestion = analysis.WORD.sub(
+        lambda m: corrections.get(m.group().lower(), m.group()), q
+    )
+    if not catalogue_search(**{**filters, "q": suggestion, "sort": ""}).exists():
+        return None
+    return suggestion
+
+
+def close_words(word: str, *, limit: int = 3) -> list[str]:
+    """The words of the public standards' numbers, titles and scopes closest
+    to ``word``, closest first: by trigram similarity on PostgreSQL
+    (pg_trgm), by ``difflib`` elsewhere."""
+    word = word.lower()
+    if uses_tsvector():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CLOSE_WORDS_SQL,
+                [SUGGESTION_MIN_LENGTH, word, TRIGRAM_THRESHOLD, word, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    return close_words_in(word, public_vocabulary(), limit=limit)
+
+
+def close_words_in(word: str, vocabulary, *, limit: int = 3) -> list[str]:
+    """The SQLite way: ``difflib``'s closest words of ``vocabulary``."""
+    return difflib.get_close_matches(
+        word.lower(), list(vocabulary), n=limit, cutoff=DIFFLIB_CUTOFF
+    )
+
+
+def public_vocabulary() -> list[str]:
+    """The distinct words (of at least SUGGESTION_MIN_LENGTH letters, not
+    numbers) of the public standards' numbers, titles and scopes, as the
+    search index holds them; at most VOCABULARY_LIMIT of them."""
+
+    def compute() -> list[str]:
+        words: set[str] = set()
+        rows = SearchDocument.objects.values_list("number", "title", "scope")
+        for row in rows.iterator(chunk_size=2000):
+            for text in row:
+                words.update(
+                    w
+                    for w in analysis.WORD.findall((text or "").lower())
+                    if len(w) >= SUGGESTION_MIN_LENGTH and not w[0].isdigit()
+                )
+            if len(words) >= VOCABULARY_LIMIT:
+                break
+        return sorted(words)[:VOCABULARY_LIMIT]
+
+    return cached_public("catalogue-vocabulary", (), compute)

@@ -13,6 +13,7 @@ from .selectors import (
     catalogue_page,
     catalogue_search,
     public_state,
+    search_suggestion,
 )
 
 PER_PAGE = 20
@@ -36,6 +37,14 @@ def search(request):
     page = catalogue_page(filters, page=request.GET.get("page"), per_page=PER_PAGE)
     params = request.GET.copy()
     params.pop("page", None)
+    suggestion = None
+    if filters["q"] and not page.paginator.count:
+        suggestion = search_suggestion(filters)
+    suggestion_url = ""
+    if suggestion:
+        corrected = params.copy()
+        corrected["q"] = suggestion
+        suggestion_url = "?" + corrected.urlencode()
     return render(
         request,
         "catalogue/search.html",
@@ -48,6 +57,9 @@ def search(request):
             "choices": catalogue_choices(),
             "searching": bool(filters["q"]),
             "status_choices": STATUS_CHOICES,
+            "suggestion": suggestion,
+            "suggestion_url": suggestion_url,
+            "active_filters": form.active_filter_count(),
         },
     )
 

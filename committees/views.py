@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from standards import lifecycle
+from standards.selectors import public_standards_of_field
 
 from . import selectors
 from .models import Field, Meeting, ProcedureStep, Role
@@ -31,7 +32,11 @@ def field_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "committees/field.html", {"field": field})
+    return render(
+        request,
+        "committees/field.html",
+        {"field": field, "standards": public_standards_of_field(field)},
+    )
 
 
 def members(request):

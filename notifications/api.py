@@ -23,7 +23,7 @@ from standards import permissions as rules
 from standards import selectors as standard_selectors
 
 from . import selectors, services
-from .models import Kind, Notification, Watch
+from .models import Category, Delivery, Kind, Notification, Watch
 
 # --- serializers -----------------------------------------------------------------
 
@@ -43,6 +43,14 @@ class StandardRefSerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     standard = StandardRefSerializer(read_only=True, allow_null=True)
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        read_only=True,
+        help_text=(
+            "`action` when the notification asks you to do something, "
+            "`information` otherwise."
+        ),
+    )
     read = serializers.BooleanField(source="is_read", read_only=True)
     link = serializers.SerializerMethodField(
         help_text="The page the notification is about, if there is one."
@@ -53,6 +61,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
+            "category",
             "standard",
             "message",
             "created",
@@ -94,6 +103,16 @@ EmailPreferencesSerializer = type(
 )
 
 
+class DeliverySerializer(serializers.Serializer):
+    delivery = serializers.ChoiceField(
+        choices=Delivery.choices,
+        help_text=(
+            "`immediate`: one e-mail per notification; `digest`: one e-mail a "
+            "day with all of them; `off`: no e-mail."
+        ),
+    )
+
+
 def _validated(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -118,16 +137,27 @@ class NotificationFilter(filters.FilterSet):
         lookup_expr="isnull",
         label="Only unread (true) or only read (false) notifications",
     )
+    category = filters.ChoiceFilter(
+        choices=Category.choices,
+        method="in_category",
+        label="Only those that need your action, or only those for information",
+    )
 
     class Meta:
         model = Notification
-        fields = ["unread", "kind"]
+        fields = ["unread", "kind", "category"]
+
+    def in_category(self, queryset, name, value):
+        return queryset.in_category(value)
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="Your notifications",
-        description="Newest first; `unread=true` gives the unread ones only.",
+        description=(
+            "Newest first; `unread=true` gives the unread ones only, "
+            "`category=action` those that ask you to act."
+        ),
     )
 )
 class NotificationList(SignedIn, ConditionalGetMixin, generics.ListAPIView):
@@ -292,3 +322,25 @@ class Preferences(SignedIn, APIView):
             user=request.user, email_kinds=[kind for kind, on in data.items() if on]
         )
         return Response(EmailPreferencesSerializer(_preferences(request.user)).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="How you receive notification e-mails",
+        responses=DeliverySerializer,
+    ),
+    put=extend_schema(
+        summary="Choose immediate e-mails, a daily digest or none",
+        description="The kinds turned off in the e-mail choices are never sent.",
+        request=DeliverySerializer,
+        responses=DeliverySerializer,
+    ),
+)
+class EmailDelivery(SignedIn, APIView):
+    def get(self, request):
+        return Response({"delivery": selectors.email_delivery(request.user)})
+
+    def put(self, request):
+        data = _validated(DeliverySerializer, request)
+        services.delivery_set(user=request.user, delivery=data["delivery"])
+        return Response({"delivery": selectors.email_delivery(request.user)})

@@ -10,6 +10,8 @@ class Kind(models.TextChoices):
     """What a notification is about; each user chooses e-mail per kind."""
 
     DRAFT_CHANGED = "draft_changed", _("A change to a draft you author")
+    DRAFT_RETURNED = "draft_returned", _("A draft you author came back for changes")
+    COMMENT_RECEIVED = "comment_received", _("An expert comment on a draft you author")
     REVIEW_NEEDED = "review_needed", _("A draft of your field submitted or answered")
     EXPERT_ASSIGNED = "expert_assigned", _("You are assigned as an expert")
     NEW_VERSION = "new_version", _("A new version of a draft you review")
@@ -20,12 +22,65 @@ class Kind(models.TextChoices):
     REVIEW_DUE = "review_due", _("A standard's systematic review is due")
 
 
+class Category(models.TextChoices):
+    """Whether a notification asks its recipient to do something."""
+
+    ACTION = "action", _("Needs your action")
+    INFORMATION = "information", _("For your information")
+
+
+# The one place that says which kinds ask their recipient to act. Each kind
+# has one recipient role (see ``services.recipients_for``), so the category
+# of a kind is the category for its recipient: an assigned expert must
+# review, returned drafts and expert comments wait on their authors, a
+# submitted or answered draft on its deputy leaders, an audit on its
+# auditors, a certified draft on the leader, a due review on the deputies
+# and the leader. Everything else is told for information.
+KIND_CATEGORY: dict[str, str] = {
+    Kind.DRAFT_CHANGED: Category.INFORMATION,
+    Kind.DRAFT_RETURNED: Category.ACTION,
+    Kind.COMMENT_RECEIVED: Category.ACTION,
+    Kind.REVIEW_NEEDED: Category.ACTION,
+    Kind.EXPERT_ASSIGNED: Category.ACTION,
+    Kind.NEW_VERSION: Category.ACTION,
+    Kind.AUDIT_NEEDED: Category.ACTION,
+    Kind.CERTIFIED: Category.ACTION,
+    Kind.PUBLISHED: Category.INFORMATION,
+    Kind.ABOLISHED: Category.INFORMATION,
+    Kind.REVIEW_DUE: Category.ACTION,
+}
+
+
+def category_of(kind: str) -> str:
+    """The category of ``kind``; an unknown kind is information."""
+    return KIND_CATEGORY.get(kind, Category.INFORMATION)
+
+
+def kinds_in(category: str) -> list[str]:
+    return [kind for kind in Kind.values if category_of(kind) == category]
+
+
+class Delivery(models.TextChoices):
+    """How a user receives notifications by e-mail (kinds turned off in
+    their preferences are never e-mailed)."""
+
+    IMMEDIATE = "immediate", _("Immediately, one e-mail per notification")
+    DIGEST = "digest", _("Once a day, in one digest e-mail")
+    OFF = "off", _("Never (only here in the portal)")
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
     def unsent(self):
         return self.filter(sent_at__isnull=True)
+
+    def in_category(self, category: str):
+        return self.filter(kind__in=kinds_in(category))
+
+    def digest_pending(self):
+        return self.filter(in_digest=True, digested_at__isnull=True)
 
 
 class Notification(models.Model):
@@ -59,6 +114,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    in_digest = models.BooleanField(_("for the daily digest"), default=False)
+    digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -75,6 +132,11 @@ class Notification(models.Model):
                 condition=Q(sent_at__isnull=True),
                 name="notification_unsent_idx",
             ),
+            models.Index(
+                fields=["recipient", "created"],
+                condition=Q(in_digest=True, digested_at__isnull=True),
+                name="notification_digest_idx",
+            ),
         ]
 
     def __str__(self):
@@ -83,6 +145,25 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def summary(self) -> str:
+        """The message's sentence, without the comment that may follow it."""
+        return self.message.split("\n\n", 1)[0]
+
+    @property
+    def details(self) -> str:
+        """The comment quoted after the sentence, if any."""
+        parts = self.message.split("\n\n", 1)
+        return parts[1] if len(parts) > 1 else ""
+
+    @property
+    def category(self) -> str:
+        return category_of(self.kind)
+
+    @property
+    def needs_action(self) -> bool:
+        return self.category == Category.ACTION
 
     def link(self) -> str:
         """Where the notification leads, or "" while no page exists for it."""
@@ -170,6 +251,31 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} e-mail={'on' if self.email else 'off'}"
+
+
+class EmailSettings(models.Model):
+    """How ``user`` receives notification e-mails. No row means
+    immediately."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_email_settings",
+    )
+    delivery = models.CharField(
+        _("e-mail delivery"),
+        max_length=16,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("e-mail settings")
+        verbose_name_plural = _("e-mail settings")
+
+    def __str__(self):
+        return f"{self.user}: {self.delivery}"
 
 
 class ReviewReminder(models.Model):

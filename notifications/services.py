@@ -9,26 +9,40 @@ e-mailed at most once however often its task runs.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from committees.models import Field, Role
 from committees.selectors import display_name
 from portal.errors import ApplicationError
 from portal.queue import enqueue
 from standards import permissions
-from standards.actions import action_phrase, is_public_action
+from standards.actions import action_label
 from standards.models import HistoryEntry, Standard, Status
 
-from .models import Kind, Notification, NotificationPreference, ReviewReminder, Watch
+from . import selectors
+from .models import (
+    Category,
+    Delivery,
+    EmailSettings,
+    Kind,
+    Notification,
+    NotificationPreference,
+    ReviewReminder,
+    Watch,
+)
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -38,6 +52,12 @@ User = get_user_model()
 # History actions that concern the field's deputy leaders: a draft is
 # submitted to them, or its authors answered the experts.
 DEPUTY_ACTIONS = {"submit", "comment_answered"}
+# History actions that leave the next step to the draft's authors.
+AUTHOR_ACTIONS = {
+    "request_changes": Kind.DRAFT_RETURNED,
+    "fail_audit": Kind.DRAFT_RETURNED,
+    "comment_added": Kind.COMMENT_RECEIVED,
+}
 
 
 def _users_with_role(kind: str, **filters) -> set[int]:
@@ -114,7 +134,10 @@ def recipients_for(entry: HistoryEntry) -> list[tuple[int, str]]:
         wanted.append((watcher_ids(standard), Kind.PUBLISHED))
     if action == "abolish":
         wanted.append((watcher_ids(standard), Kind.ABOLISHED))
-    # Authors hear of every change of their draft.
+    # Authors hear of every change of their draft; a draft sent back to
+    # them and an expert's comment wait on them.
+    if action in AUTHOR_ACTIONS:
+        wanted.append((author_ids(standard), AUTHOR_ACTIONS[action]))
     wanted.append((author_ids(standard), Kind.DRAFT_CHANGED))
 
     result: dict[int, str] = {}
@@ -128,20 +151,56 @@ def recipients_for(entry: HistoryEntry) -> list[tuple[int, str]]:
     return sorted((k, v) for k, v in result.items() if k in allowed)
 
 
-def message_for(entry: HistoryEntry) -> str:
+# One sentence per action, the actor first: "Eva Expert commented on “X”."
+# The kind refines it where the recipient is the object of the action.
+MESSAGES = {
+    "created": _lazy("%(who)s created the draft “%(standard)s”."),
+    "edited": _lazy("%(who)s edited the details of “%(standard)s”."),
+    "version_uploaded": _lazy("%(who)s uploaded a new version of “%(standard)s”."),
+    "experts_assigned": _lazy("%(who)s assigned experts to “%(standard)s”."),
+    "comment_added": _lazy("%(who)s commented on “%(standard)s”."),
+    "comment_answered": _lazy("%(who)s answered an expert comment on “%(standard)s”."),
+    "comment_resolved": _lazy("%(who)s resolved a blocking comment on “%(standard)s”."),
+    "recommendation_given": _lazy(
+        "%(who)s gave an expert recommendation on “%(standard)s”."
+    ),
+    "recommendation_confirmed": _lazy(
+        "%(who)s confirmed their recommendation on the new version of “%(standard)s”."
+    ),
+    "submit": _lazy("%(who)s submitted “%(standard)s” for expert review."),
+    "request_changes": _lazy("%(who)s returned “%(standard)s” with changes requested."),
+    "advance_to_audit": _lazy("%(who)s advanced “%(standard)s” to audit."),
+    "fail_audit": _lazy("%(who)s returned “%(standard)s” after a failed audit."),
+    "certify": _lazy("%(who)s certified “%(standard)s”."),
+    "publish": _lazy("%(who)s published “%(standard)s”."),
+    "start_renewal": _lazy("%(who)s started the renewal of “%(standard)s”."),
+    "reaffirm": _lazy("%(who)s reaffirmed “%(standard)s”."),
+    "abolish": _lazy("%(who)s abolished “%(standard)s”."),
+}
+KIND_MESSAGES = {
+    Kind.EXPERT_ASSIGNED: _lazy(
+        "%(who)s assigned you as an expert for “%(standard)s”."
+    ),
+}
+
+
+def message_for(entry: HistoryEntry, *, kind: str = "", user=None) -> str:
+    """One sentence of who did what to which standard, for ``user`` (the
+    standard is named as they know it), then the entry's comment, if any."""
     standard = entry.standard
-    actor = entry.actor
-    who = display_name(actor) if actor else _("the portal")
-    name = str(standard)
-    if is_public_action(entry.action) and permissions.has_public_record(standard):
-        # Told to anyone who watches: the public record's name, never a
-        # renewal draft's new title.
-        name = " ".join(filter(None, [standard.number, standard.public_title]))
-    text = _("“%(standard)s” was %(what)s by %(who)s.") % {
-        "standard": name,
-        "what": action_phrase(entry.action),
+    who = display_name(entry.actor) if entry.actor else _("The portal")
+    template = KIND_MESSAGES.get(kind) or MESSAGES.get(entry.action)
+    values = {
         "who": who,
+        "standard": selectors.standard_name_for(standard, user or AnonymousUser()),
     }
+    if template is None:  # an action this module has no sentence for
+        text = _("%(who)s changed “%(standard)s”: %(what)s.") % {
+            **values,
+            "what": action_label(entry.action).lower(),
+        }
+    else:
+        text = str(template) % values
     if entry.comment:
         comment = entry.comment if len(entry.comment) <= 500 else entry.comment[:499]
         text += "\n\n" + comment
@@ -152,13 +211,22 @@ def message_for(entry: HistoryEntry) -> str:
 
 
 def notifications_create(
-    *, recipients: Iterable[tuple[int, str]], standard: Standard | None, message: str
+    *,
+    recipients: Iterable[tuple[int, str]],
+    standard: Standard | None,
+    message: str | Callable[[int, str], str],
 ) -> list[Notification]:
-    """Write outbox rows in the current transaction; send them after commit."""
+    """Write outbox rows in the current transaction; send them after commit.
+
+    ``message`` is the text for everyone, or a function of (user id, kind)
+    giving each recipient their own."""
     rows = Notification.objects.bulk_create(
         [
             Notification(
-                recipient_id=user_id, kind=kind, standard=standard, message=message
+                recipient_id=user_id,
+                kind=kind,
+                standard=standard,
+                message=message(user_id, kind) if callable(message) else message,
             )
             for user_id, kind in recipients
         ]
@@ -173,8 +241,13 @@ def notify_history_entry(entry: HistoryEntry) -> None:
     """The history hook: tell the people concerned by ``entry``."""
     recipients = recipients_for(entry)
     if recipients:
+        users = User.objects.in_bulk([user_id for user_id, _kind in recipients])
         notifications_create(
-            recipients=recipients, standard=entry.standard, message=message_for(entry)
+            recipients=recipients,
+            standard=entry.standard,
+            message=lambda user_id, kind: message_for(
+                entry, kind=kind, user=users.get(user_id)
+            ),
         )
 
 
@@ -203,6 +276,20 @@ def _emails_refused(user_ids) -> set[tuple[int, str]]:
     )
 
 
+def _deliveries(user_ids) -> dict[int, str]:
+    """How each of ``user_ids`` takes e-mail, for those who chose."""
+    return dict(
+        EmailSettings.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "delivery"
+        )
+    )
+
+
+def email_delivery(*, user) -> str:
+    """Immediately unless ``user`` chose a digest or no e-mail."""
+    return _deliveries([user.pk]).get(user.pk, Delivery.IMMEDIATE)
+
+
 def notification_send(*, notification_id: int) -> bool:
     """Dispatch one notification; True when an e-mail went out now."""
     return notifications_send(notification_ids=[notification_id]) == 1
@@ -226,14 +313,24 @@ def notifications_send(*, notification_ids: Iterable[int]) -> int:
         .select_related("recipient", "standard")
         .order_by("pk")
     )
-    refused = _emails_refused({n.recipient_id for n in notifications})
+    user_ids = {n.recipient_id for n in notifications}
+    refused = _emails_refused(user_ids)
+    delivery = _deliveries(user_ids)
     wanted = [
         n
         for n in notifications
         if n.recipient.is_active
         and n.recipient.email
         and (n.recipient_id, n.kind) not in refused
+        and delivery.get(n.recipient_id, Delivery.IMMEDIATE) != Delivery.OFF
     ]
+    # Those who take a daily digest get these in it, not now.
+    for_digest = [
+        n.pk for n in wanted if delivery.get(n.recipient_id) == Delivery.DIGEST
+    ]
+    if for_digest:
+        Notification.objects.filter(pk__in=for_digest).update(in_digest=True)
+        wanted = [n for n in wanted if n.pk not in set(for_digest)]
     if not wanted:
         return 0
     sent, failed = [], {}
@@ -305,6 +402,94 @@ def notifications_sweep(*, now=None, limit: int = 500) -> int:
     return notifications_send(notification_ids=ids)
 
 
+# --- the daily digest -------------------------------------------------------------
+
+
+def digests_send(*, now=None) -> int:
+    """Send each user who takes a daily digest one e-mail with every
+    notification put aside for it and not yet sent in a digest (normally
+    those of the last day); how many digests went out.
+
+    Each user's rows are claimed first (``digested_at`` set, under a row lock
+    that a concurrent run skips), so two runs at once, or a run repeated,
+    never put a notification in two digests. A digest that cannot be sent
+    is released whole, to go out with the next run.
+    """
+    now = now or timezone.now()
+    user_ids = (
+        Notification.objects.digest_pending()
+        .filter(created__lte=now)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(digest_send(user_id=user_id, now=now) for user_id in list(user_ids))
+
+
+def digest_send(*, user_id: int, now=None) -> int:
+    """Send ``user_id`` their digest; 1 when one went out, else 0."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .digest_pending()
+            .filter(recipient_id=user_id, created__lte=now)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=claimed).update(digested_at=now)
+    if not claimed:
+        return 0
+    notifications = list(
+        Notification.objects.filter(pk__in=claimed)
+        .select_related("recipient", "standard")
+        .order_by("-created", "-pk")
+    )
+    user = notifications[0].recipient
+    if not (user.is_active and user.email):
+        return 0
+    try:
+        _digest_email(user, notifications).send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 — the next run tries again
+        logger.warning("digest for user %s not sent: %s", user_id, exc)
+        Notification.objects.filter(pk__in=claimed).update(
+            digested_at=None, last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        return 0
+    Notification.objects.filter(pk__in=claimed).update(emailed=True, last_error="")
+    return 1
+
+
+def _digest_email(user, notifications: list[Notification]) -> EmailMessage:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    count = len(notifications)
+    title = ngettext(
+        "Your daily digest: %(count)d notification",
+        "Your daily digest: %(count)d notifications",
+        count,
+    ) % {"count": count}
+    subject = f"[{settings.PORTAL_NAME}] {title}"
+    parts = []
+    for category in Category:
+        items = [n for n in notifications if n.category == category]
+        if not items:
+            continue
+        lines = [str(category.label), "=" * len(str(category.label))]
+        for notification in items:
+            lines.append("")
+            lines.append("* " + notification.message.replace("\n", "\n  "))
+            link = notification.link()
+            if link:
+                lines.append("  " + base + link)
+        parts.append("\n".join(lines))
+    parts.append(
+        _("Choose how you receive e-mail: %(url)s")
+        % {"url": base + reverse("notifications:preferences")}
+    )
+    return EmailMessage(
+        subject, "\n\n".join(parts), settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+
+
 # --- reading ------------------------------------------------------------------
 
 
@@ -319,10 +504,28 @@ def notification_mark_read(*, notification_id, user) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user, standard_id=None, category=None) -> int:
+    """Mark ``user``'s unread notifications read: all of them, or those
+    about one standard (``standard_id``; 0 for those about none), or of one
+    category; how many were unread."""
+    qs = Notification.objects.unread().filter(recipient=user)
+    if standard_id is not None:
+        qs = qs.filter(standard_id=standard_id or None)
+    if category is not None:
+        if category not in Category.values:
+            raise ApplicationError(_("Unknown category."), field="category")
+        qs = qs.in_category(category)
+    return qs.update(read_at=timezone.now())
+
+
+def notifications_mark_read_on_visit(*, user, standard: Standard) -> int:
+    """A signed-in person opening a standard's page has seen what their
+    notifications about it say: they are marked read (theirs only)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
     return (
         Notification.objects.unread()
-        .filter(recipient=user)
+        .filter(recipient=user, standard=standard)
         .update(read_at=timezone.now())
     )
 
@@ -385,6 +588,16 @@ def watch_field(*, field_id, user) -> Watch:
 def unwatch_field(*, field_id, user) -> None:
     _require_signed_in(user)
     Watch.objects.filter(user=user, field_id=field_id).delete()
+
+
+def delivery_set(*, user, delivery: str) -> EmailSettings:
+    """E-mail notifications immediately, in a daily digest, or not at all."""
+    if delivery not in Delivery.values:
+        raise ApplicationError(_("Unknown way of delivery."), field="delivery")
+    settings_row, _created = EmailSettings.objects.update_or_create(
+        user=user, defaults={"delivery": delivery}
+    )
+    return settings_row
 
 
 @transaction.atomic

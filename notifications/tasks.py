@@ -20,3 +20,9 @@ def notifications_sweep_task() -> int:
 def review_reminders_task() -> int:
     """Beat, daily: reminders of systematic reviews coming due."""
     return services.review_reminders_send()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def digests_send_task() -> int:
+    """Beat, daily: one digest e-mail per user who chose it."""
+    return services.digests_send()

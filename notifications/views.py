@@ -6,7 +6,6 @@ with their status through ``portal.middleware``.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,8 +13,6 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import PreferencesForm
-
-PAGE_SIZE = 30
 
 
 def _back(request, default: str = "notifications:list"):
@@ -30,15 +27,13 @@ def _back(request, default: str = "notifications:list"):
 
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    sections = selectors.notification_sections(request.user)
     return render(
         request,
         "notifications/list.html",
         {
-            "page": page,
-            "unread": selectors.unread_count(request.user),
+            "sections": sections,
+            "unread": sum(section.unread for section in sections),
             "watches": selectors.watches_of(request.user),
         },
     )
@@ -65,6 +60,21 @@ def notification_read_all(request):
 
 
 @login_required
+@require_POST
+def notification_read_group(request, standard_id):
+    """Mark read one group of the list: one standard's notifications (0 for
+    those about no standard) of one category."""
+    count = services.notifications_mark_all_read(
+        user=request.user,
+        standard_id=standard_id,
+        category=request.POST.get("category") or None,
+    )
+    if count:
+        messages.success(request, _("Marked as read."))
+    return _back(request)
+
+
+@login_required
 def preferences(request):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
@@ -72,10 +82,19 @@ def preferences(request):
             services.preferences_set(
                 user=request.user, email_kinds=form.cleaned_data["email"]
             )
+            if form.cleaned_data["delivery"]:
+                services.delivery_set(
+                    user=request.user, delivery=form.cleaned_data["delivery"]
+                )
             messages.success(request, _("Your e-mail choices are saved."))
             return redirect("notifications:preferences")
     else:
-        form = PreferencesForm(initial={"email": selectors.email_kinds(request.user)})
+        form = PreferencesForm(
+            initial={
+                "email": selectors.email_kinds(request.user),
+                "delivery": selectors.email_delivery(request.user),
+            }
+        )
     return render(request, "notifications/preferences.html", {"form": form})
 
 

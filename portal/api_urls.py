@@ -140,6 +140,11 @@ v1 = [
         notifications_api.Preferences.as_view(),
         name="notification-preferences",
     ),
+    path(
+        "notifications/delivery/",
+        notifications_api.EmailDelivery.as_view(),
+        name="notification-delivery",
+    ),
     path("watches/", notifications_api.WatchList.as_view(), name="watches"),
 ]
 

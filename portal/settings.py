@@ -179,7 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.RevokeApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "standards:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # Proxies in front of the portal that each append the address they saw to
@@ -300,6 +300,10 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {
         "task": "notifications.tasks.review_reminders_task",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "notification-digests": {
+        "task": "notifications.tasks.digests_send_task",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -466,6 +470,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint logs every step of a render at INFO.
         "weasyprint": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from committees.models import WorkingGroup
@@ -50,6 +51,12 @@ def _check_broker() -> dict:
     except OSError as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     return {"ok": ok, "mode": "redis"}
+
+
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers and feed readers whatever the
+    page says: the static icon (its hashed address in production)."""
+    return redirect(static("img/favicon.ico"))
 
 
 @never_cache

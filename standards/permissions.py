@@ -690,3 +690,31 @@ def told_of(entry, user_ids) -> set[int]:
         .filter(pk__in=user_ids)
         .values_list("pk", flat=True)
     )
+
+
+# --- why an action is refused now ------------------------------------------------
+
+
+def transition_refusal(standard, user, name: str) -> Decision:
+    """``can_take``, then the transition's own conditions that depend on the
+    draft (enough recommendations, a version to submit...), so that a page
+    shows a refused transition disabled with its reason instead of offering
+    it. What the person still has to type (a comment, findings) is not a
+    refusal here: the form asks for it."""
+    decision = can_take(standard, user, name)
+    if not decision:
+        return decision
+    from portal.errors import ApplicationError
+
+    from .services.lifecycle import CONDITIONS
+
+    check = CONDITIONS.get(name)
+    if check is None:
+        return ALLOWED
+    try:
+        check(standard, comment="", replaced_by=None)
+    except ApplicationError as exc:
+        if exc.field in ("comment", "replaced_by"):
+            return ALLOWED
+        return _refuse(exc.code or "conflict", exc.message)
+    return ALLOWED

@@ -659,3 +659,20 @@ def public_standard_editions(*, standard_id, with_text: bool = False) -> Standar
     ) or (standard.edition_list[0] if standard.edition_list else None)
     standard.public_edition = standard.in_force
     return standard
+
+
+def public_standards_of_field(field) -> list[Standard]:
+    """The standards of a field (and of its subfields) that the public reads,
+    in force first, then by number, with their editions for their public
+    titles (the public record's, not a renewal draft's)."""
+    from django.db.models import Q
+
+    standards = list(
+        Standard.objects.public()
+        .filter(Q(field=field) | Q(field__parent=field))
+        .select_related("field")
+        .prefetch_related("editions")
+        .order_by("number", "pk")
+    )
+    standards.sort(key=lambda s: s.status == Status.ABOLISHED)
+    return standards

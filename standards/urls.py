@@ -42,6 +42,11 @@ urlpatterns = [
         views.transition,
         name="transition",
     ),
+    path(
+        "drafts/<int:pk>/confirm/<slug:name>/",
+        views.transition_confirm,
+        name="transition_confirm",
+    ),
     path("review/", views.review, name="review"),
     path("dashboard/", views.dashboard, name="dashboard"),
     # The full-text catalogue of the catalogue app serves the public list.

@@ -1,9 +1,11 @@
 """Pages of the lifecycle of a standard.
 
 Views stay thin: they parse input with a form, call one service, and answer.
-A refusal of a service (``ApplicationError``) is shown on the page it came
-from, with the refusal's HTTP status (409, 403, 400, 413, 415); ``not_found``
-becomes a 404, so a draft a person may not see stays unseen, files and all.
+A refusal of a service (``ApplicationError``) is shown on the page the form
+came from: the POST answers a redirect there (post-redirect-get), and that
+page shows what was typed with the reason, answering once with the refusal's
+HTTP status (409, 403, 400, 413, 415); ``not_found`` becomes a 404, so a
+draft a person may not see stays unseen, files and all.
 """
 
 from collections import defaultdict
@@ -11,18 +13,21 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.services import notifications_mark_read_on_visit
 from portal.errors import ApplicationError
 from portal.markdown import html_with_toc
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, workspace
 from .citation import citation_for
 from .diff import version_diff
 from .forms import (
@@ -157,9 +162,161 @@ def draft_edit(request, pk):
 
 # --- the draft's working page -------------------------------------------------
 
+# Transitions that cannot be undone: taken from a confirmation page that says
+# what they do (its GET changes nothing; its POST goes to ``transition``).
+CONFIRMED = ("abolish", "publish", "fail_audit")
+
+# Transitions that a page never offers as the person's turn, however open:
+# "Other actions" holds them (abolish is never anyone's next step).
+SECONDARY = ("abolish",)
+
+# A refused form is kept here once, so that the page it came from shows it
+# again, with what was typed and why it was refused, after the redirect
+# (post-redirect-get: the browser never stays on the address of a POST).
+REFUSED = "standards:refused"
+
+
+def _key_text(key) -> str:
+    return ":".join(str(part) for part in key) if isinstance(key, tuple) else key
+
+
+def _key_of(text: str):
+    kind, _sep, rest = text.partition(":")
+    if not rest:
+        return kind
+    return (kind, int(rest) if kind == "answer" else rest)
+
+
+def _keep_refused(request, pk, *, status, key="", form=None) -> None:
+    kept = {"pk": pk, "status": status, "key": _key_text(key)}
+    if form is not None:
+        kept["data"] = {
+            name: form.data.getlist(name)
+            for name in form.data
+            if name != "csrfmiddlewaretoken"
+        }
+        kept["errors"] = {
+            field: [str(text) for text in texts] for field, texts in form.errors.items()
+        }
+    request.session[REFUSED] = kept
+
+
+def _take_refused(request, pk) -> tuple[dict, int]:
+    """What was refused on this standard's page, once: ``({key: (data,
+    errors)}, status)``; the page answers with the refusal's status."""
+    kept = request.session.get(REFUSED)
+    if not kept or kept.get("pk") != pk:
+        return {}, 200
+    del request.session[REFUSED]
+    refused = {}
+    if kept.get("key") and "data" in kept:
+        refused[_key_of(kept["key"])] = (
+            MultiValueDict(kept["data"]),
+            kept.get("errors", {}),
+        )
+    return refused, kept.get("status", 200)
+
+
+def _transition_form(standard, name, data=None) -> TransitionForm:
+    form = TransitionForm(
+        data,
+        name=name,
+        standard=standard,
+        comment_required=name in services.COMMENT_REQUIRED,
+        initial={"expected_status": standard.status},
+    )
+    form.label = services.TRANSITIONS[name]
+    return form
+
+
+def _bound_forms(standard, refused: dict) -> dict:
+    """The refused forms rebuilt from what was typed, with the refusal's
+    words on them (the service's reasons, which a new check cannot give)."""
+    bound = {}
+    for key, (data, errors) in refused.items():
+        kind = key[0] if isinstance(key, tuple) else key
+        if kind == "transition":
+            if key[1] not in services.TRANSITIONS:
+                continue
+            form = _transition_form(standard, key[1], data)
+        elif kind == "answer":
+            form = AnswerForm(data, auto_id=f"id_answer_{key[1]}_%s")
+        elif kind == "version":
+            form = VersionForm(data, auto_id="id_version_%s")
+        elif kind == "assign":
+            form = AssignForm(
+                data, auto_id="id_assign_%s", experts=selectors.experts_for(standard)
+            )
+        elif kind == "comment":
+            form = CommentForm(data, auto_id="id_comment_%s")
+        elif kind == "recommend":
+            form = RecommendForm(data, auto_id="id_recommend_%s")
+        else:
+            continue
+        form.is_valid()
+        for field, texts in errors.items():
+            target = field if field in form.fields else None
+            shown = form.errors.get(target or NON_FIELD_ERRORS, [])
+            for text in texts:
+                if text not in shown:
+                    form.add_error(target, text)
+        bound[key] = form
+    return bound
+
+
+def _transition_items(standard, user, bound: dict) -> tuple[list, list]:
+    """The transitions open to ``user`` now, split into the person's turn
+    and "other actions"; each with its form, or the reason it is refused
+    (``permissions.transition_refusal``), or the confirmation page it goes
+    through when it cannot be undone."""
+    names = permissions.transitions_open_to(standard, user)
+    refusals = {
+        name: permissions.transition_refusal(standard, user, name) for name in names
+    }
+    turn, other = [], []
+    for name in names:
+        refusal = refusals[name]
+        item = {
+            "name": name,
+            "label": services.TRANSITIONS[name],
+            "refusal": "" if refusal else refusal.message,
+            "confirm": name in CONFIRMED,
+            "form": None,
+        }
+        if refusal and not item["confirm"]:
+            form = bound.get(("transition", name))
+            if form is None:
+                form = _transition_form(standard, name)
+            else:
+                # The page now shows the current state: acting again from it
+                # is a deliberate choice made with that state in view.
+                form.data = form.data.copy()
+                form.data["expected_status"] = standard.status
+            item["form"] = form
+        # Requesting changes is the deputy's turn once the review is
+        # complete; before, it is there but not in the way.
+        secondary = name in SECONDARY or (
+            name == "request_changes" and not refusals.get("advance_to_audit")
+        )
+        (other if secondary else turn).append(item)
+    return turn, other
+
+
+def _return_reason(standard):
+    """Why a draft came back to its authors: the history entry that returned
+    it (changes requested or a failed audit), while it is a draft again."""
+    if standard.status != Status.DRAFT:
+        return None
+    moves = [entry for entry in standard.history_list if entry.to_state]
+    last = moves[-1] if moves else None
+    if last is not None and last.action in ("request_changes", "fail_audit"):
+        return last
+    return None
+
 
 def _draft_context(request, standard: Standard, bound: dict) -> dict:
-    """Everything the working page shows, and the forms the viewer may use.
+    """Everything the working page shows, and the forms the viewer may use,
+    the person's turn first.
 
     ``bound`` holds a form that was posted and refused, keyed like the form it
     replaces, so what the person typed is shown again with the reason."""
@@ -168,11 +325,13 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
     is_assigned = permissions.is_assigned_expert(standard, user)
     may_assign = bool(permissions.can_assign(standard, user))
     may_answer = bool(permissions.can_answer(standard, user))
+    is_author = permissions.is_organisation_representative(standard, user)
 
     # Reviews belong to a version: what was given on an older one is marked
     # as such (it no longer counts toward advancing to audit).
     current_id = standard.current.pk if standard.current else None
     comments_by_version = defaultdict(list)
+    to_answer = []
     for comment in standard.comment_list:
         comment.can_resolve = bool(permissions.can_resolve(comment, standard, user))
         comment.awaits_revision = permissions.awaits_revision(comment, current_id)
@@ -181,6 +340,10 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
                 auto_id=f"id_answer_{comment.pk}_%s",
                 initial={"reply": comment.reply, "reply_text": comment.reply_text},
             )
+            # Unanswered comments are answered in the actions box, at the top.
+            comment.answer_in_actions = not comment.reply
+            if comment.answer_in_actions:
+                to_answer.append(comment)
         comments_by_version[comment.version_id].append(comment)
     recommendations_by_version = defaultdict(list)
     for recommendation in standard.recommendation_list:
@@ -198,29 +361,15 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
         if comments_by_version[version.pk] or recommendations_by_version[version.pk]
     ]
 
-    transition_forms = []
-    available = services.available_transitions(standard, user)
+    turn_transitions, other_transitions = _transition_items(standard, user, bound)
+    open_names = {item["name"] for item in turn_transitions + other_transitions}
     unsent = [
         form
         for key, form in bound.items()
-        if isinstance(key, tuple) and key[0] == "transition" and key[1] not in available
+        if isinstance(key, tuple)
+        and key[0] == "transition"
+        and key[1] not in open_names
     ]
-    for name in available:
-        form = bound.get(("transition", name))
-        if form is None:
-            form = TransitionForm(
-                name=name,
-                standard=standard,
-                comment_required=name in services.COMMENT_REQUIRED,
-                initial={"expected_status": status},
-            )
-        else:
-            # The page now shows the current state: acting again from it is
-            # a deliberate choice made with that state in view.
-            form.data = form.data.copy()
-            form.data["expected_status"] = status
-        form.label = services.TRANSITIONS[name]
-        transition_forms.append(form)
 
     version_form = None
     if permissions.can_upload(standard, user):
@@ -245,33 +394,71 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
             auto_id="id_recommend_%s"
         )
 
+    return_reason = _return_reason(standard) if is_author else None
+    # The points the authors still have to address, each linked.
+    open_points = [
+        comment
+        for comment in standard.comment_list
+        if is_author
+        and (not comment.reply or comment.awaits_revision or comment.is_open_blocking)
+    ]
+    latest_audit = max(
+        standard.audit_list, key=lambda a: (a.created, a.pk), default=None
+    )
+    upload_needed = standard.current is None or bool(
+        standard.awaiting_revision
+        or permissions.audit_requires_new_version(latest_audit, current_id)
+    )
+    assign_in_turn = (
+        assign_form is not None
+        and status == Status.EXPERT_REVIEW
+        and not standard.assignment_list
+    )
+    has_actions = bool(
+        turn_transitions
+        or other_transitions
+        or version_form
+        or assign_form
+        or comment_form
+        or to_confirm
+        or to_answer
+    )
     return {
         "standard": standard,
         "days_waiting": (timezone.now() - standard.status_changed).days,
         "can_edit": bool(permissions.can_edit(standard, user)),
         "is_assigned": is_assigned,
         "feedback": feedback,
-        "transition_forms": transition_forms,
+        "turn_transitions": turn_transitions,
+        "other_transitions": other_transitions,
+        "has_actions": has_actions,
         # What was typed for a transition that is no longer possible, so that
         # it is not lost when the draft changed meanwhile.
         "unsent_comment": next(
             (f.data.get("comment", "") for f in unsent if f.data.get("comment")), ""
         ),
         "version_form": version_form,
+        # A draft that came back is revised next: its upload form is open.
+        "upload_open": upload_needed or bool(return_reason) or "version" in bound,
         "assign_form": assign_form,
+        "assign_in_turn": assign_in_turn or "assign" in bound,
         "comment_form": comment_form,
         "recommend_form": recommend_form,
         "recommendation_to_confirm": to_confirm,
+        "to_answer": to_answer,
+        "return_reason": return_reason,
+        "open_points": open_points,
         "max_attachment_bytes": settings.MAX_ATTACHMENT_BYTES,
     }
 
 
-def _render_draft(request, pk, *, bound=None, status=200):
+def _render_draft(request, pk):
     standard = _or_404(selectors.draft_detail, standard_id=pk, user=request.user)
+    refused, status = _take_refused(request, pk)
     return render(
         request,
         "standards/draft.html",
-        _draft_context(request, standard, bound or {}),
+        _draft_context(request, standard, _bound_forms(standard, refused)),
         status=status,
     )
 
@@ -286,15 +473,39 @@ def draft(request, pk):
         if standard is not None and permissions.has_public_record(standard):
             return redirect("standards:detail", pk=standard.pk)
         raise Http404(_("No such standard."))
+    notifications_mark_read_on_visit(user=request.user, standard=standard)
     return _render_draft(request, pk)
 
 
-def _act(request, pk, *, key, form, call, success: str, anchor: str = ""):
-    """Run ``call(cleaned_data)`` for a valid form, then go back to the draft;
-    on a refusal show the draft page again with the reason and its status."""
+def _draft_url(pk, anchor: str = "") -> str:
+    url = reverse("standards:draft", kwargs={"pk": pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _act(
+    request,
+    pk,
+    *,
+    key,
+    form,
+    call,
+    success: str,
+    anchor: str = "",
+    form_anchor: str = "",
+    back: str = "",
+    done: str = "",
+):
+    """Run ``call(cleaned_data)`` for a valid form, then go back to the draft
+    (or ``done``). A refusal goes back to the form's own page (``back``, by
+    default the working page at ``form_anchor``), which shows what was typed
+    with the reason and answers with the refusal's status."""
+    # Outside the draft audience the draft does not exist, whatever was sent.
+    _working_or_404(request, pk)
+    back = back or _draft_url(pk, form_anchor)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
-        return _render_draft(request, pk, bound={key: form}, status=400)
+        _keep_refused(request, pk, status=400, key=key, form=form)
+        return redirect(back)
     try:
         call(form.cleaned_data)
     except ApplicationError as exc:
@@ -302,10 +513,10 @@ def _act(request, pk, *, key, form, call, success: str, anchor: str = ""):
             raise Http404(exc.message) from None
         _put_on_form(form, exc)
         messages.error(request, exc.message)
-        return _render_draft(request, pk, bound={key: form}, status=exc.status)
+        _keep_refused(request, pk, status=exc.status, key=key, form=form)
+        return redirect(back)
     messages.success(request, success)
-    url = reverse("standards:draft", kwargs={"pk": pk})
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return redirect(done or _draft_url(pk, anchor))
 
 
 @require_POST
@@ -325,6 +536,7 @@ def version_new(request, pk):
         ),
         success=_("New version uploaded."),
         anchor="versions",
+        form_anchor="upload",
     )
 
 
@@ -346,6 +558,7 @@ def assign(request, pk):
         ),
         success=_("Experts assigned."),
         anchor="experts",
+        form_anchor="assign",
     )
 
 
@@ -366,6 +579,7 @@ def comment_new(request, pk):
         ),
         success=_("Comment added."),
         anchor="feedback",
+        form_anchor="comment-form",
     )
 
 
@@ -391,6 +605,7 @@ def comment_answer(request, pk, comment_id):
         ),
         success=_("Answer saved."),
         anchor=f"comment-{comment_id}",
+        form_anchor=f"answer-{comment_id}",
     )
 
 
@@ -403,9 +618,10 @@ def comment_resolve(request, pk, comment_id):
         if exc.code == "not_found":
             raise Http404(exc.message) from None
         messages.error(request, exc.message)
-        return _render_draft(request, pk, status=exc.status)
+        _keep_refused(request, pk, status=exc.status)
+        return redirect(_draft_url(pk, f"comment-{comment_id}"))
     messages.success(request, _("Blocking comment resolved."))
-    return redirect(reverse("standards:draft", kwargs={"pk": pk}) + "#feedback")
+    return redirect(_draft_url(pk, "feedback"))
 
 
 @require_POST
@@ -424,6 +640,7 @@ def recommend(request, pk):
         ),
         success=_("Recommendation recorded."),
         anchor="feedback",
+        form_anchor="recommend-form",
     )
 
 
@@ -437,13 +654,18 @@ def recommendation_confirm(request, pk):
         if exc.code == "not_found":
             raise Http404(exc.message) from None
         messages.error(request, exc.message)
-        return _render_draft(request, pk, status=exc.status)
+        _keep_refused(request, pk, status=exc.status)
+        return redirect(_draft_url(pk, "actions"))
     messages.success(request, _("Recommendation confirmed on the current version."))
-    return redirect(reverse("standards:draft", kwargs={"pk": pk}) + "#feedback")
+    return redirect(_draft_url(pk, "feedback"))
 
 
 @require_POST
 def transition(request, pk, name):
+    """Take a transition. Success goes to the working page (or, from the
+    public page, back there); a refusal to the form's own page: the
+    confirmation page of an irreversible transition, the public page for
+    its actions, else the working page."""
     if name not in services.TRANSITIONS:
         raise Http404(_("Unknown transition."))
     standard = _or_404(
@@ -453,13 +675,20 @@ def transition(request, pk, name):
         # Seen from outside its draft audience (its public record): refused
         # as the API refuses, on the error page, not the working page.
         permissions.require(permissions.can_take(standard, request.user, name))
-    form = TransitionForm(
-        request.POST,
-        name=name,
-        standard=standard,
-        comment_required=name in services.COMMENT_REQUIRED,
-    )
-    form.label = services.TRANSITIONS[name]
+    form = _transition_form(standard, name, request.POST)
+    from_public = request.POST.get("from") == "public"
+    public_url = reverse("standards:detail", kwargs={"pk": pk})
+    if name in CONFIRMED:
+        back = reverse("standards:transition_confirm", kwargs={"pk": pk, "name": name})
+        if from_public:
+            back += "?from=public"
+    elif from_public:
+        back = f"{public_url}#actions"
+    else:
+        back = _draft_url(pk, f"transition-{name}")
+    # A renewal is worked on the working page; the public page's other
+    # actions (reaffirm, abolish) are seen where they were taken.
+    done = public_url if from_public and name != "start_renewal" else ""
     return _act(
         request,
         pk,
@@ -474,6 +703,89 @@ def transition(request, pk, name):
             replaced_by=data.get("replaced_by"),
         ),
         success=_("Done: %(transition)s.") % {"transition": services.TRANSITIONS[name]},
+        back=back,
+        done=done,
+    )
+
+
+def _consequence(standard, name: str) -> str:
+    """What an irreversible transition does, in words, before it is taken."""
+    if name == "publish":
+        if standard.number:
+            return _(
+                "The current version becomes the next edition of %(number)s, "
+                "public to everyone and in force from today; the edition in "
+                "force until now is superseded. The next periodic review falls "
+                "due in %(days)d days. A published edition cannot be taken back."
+            ) % {"number": standard.number, "days": settings.REVIEW_PERIOD_DAYS}
+        return _(
+            "The current version becomes the first edition of this standard: it "
+            "receives its number, is public to everyone and in force from today. "
+            "The next periodic review falls due in %(days)d days. A published "
+            "edition cannot be taken back."
+        ) % {"days": settings.REVIEW_PERIOD_DAYS}
+    if name == "abolish":
+        if standard.has_edition:
+            return _(
+                "The edition in force is withdrawn today: the standard is no "
+                "longer in force, and its public page says it is abolished, with "
+                "your reason. Any draft of a renewal is closed. This cannot be "
+                "undone."
+            )
+        return _(
+            "The draft is closed for good: no more versions, reviews, audits or "
+            "publication. This cannot be undone."
+        )
+    return _(
+        "The draft goes back to its authors with your findings, which they see "
+        "at the top of the working page. The audited version cannot be "
+        "submitted again as it is: they must upload a new version first."
+    )
+
+
+def transition_confirm(request, pk, name):
+    """The confirmation page of an irreversible transition: GET states the
+    consequence and changes nothing; its form posts to ``transition``."""
+    if name not in CONFIRMED:
+        raise Http404(_("Unknown transition."))
+    standard = _working_or_404(request, pk)
+    refused, status = _take_refused(request, pk)
+    decision = permissions.can_take(standard, request.user, name)
+    if not decision and decision.code == "conflict":
+        # The state changed meanwhile: the working page says so, and shows
+        # what was typed for the transition no longer possible.
+        messages.error(request, decision.message)
+        for key, (data, errors) in refused.items():
+            request.session[REFUSED] = {
+                "pk": pk,
+                "status": 409,
+                "key": _key_text(key),
+                "data": dict(data.lists()),
+                "errors": errors,
+            }
+        return redirect(_draft_url(pk))
+    permissions.require(decision)
+    from_public = request.GET.get("from") == "public"
+    form = _bound_forms(standard, refused).get(("transition", name))
+    if form is None:
+        form = _transition_form(standard, name)
+    return render(
+        request,
+        "standards/transition_confirm.html",
+        {
+            "standard": standard,
+            "name": name,
+            "label": services.TRANSITIONS[name],
+            "form": form,
+            "consequence": _consequence(standard, name),
+            "from_public": from_public,
+            "cancel_url": (
+                reverse("standards:detail", kwargs={"pk": pk})
+                if from_public
+                else _draft_url(pk, "actions")
+            ),
+        },
+        status=status,
     )
 
 
@@ -609,8 +921,18 @@ def _bar_chart(states):
 
 @login_required
 def dashboard(request):
-    permissions.require(permissions.can_see_pipeline(request.user))
-    pipeline = selectors.pipeline(user=request.user)
+    """The "My work" page, every signed-in person's home: what waits on
+    them, their drafts and reviews, the periodic reviews due, by role; then
+    the whole pipeline for those who see it."""
+    context = {"work": workspace.workspace(request.user)}
+    if permissions.can_see_pipeline(request.user):
+        context.update(_pipeline_context(request.user))
+    return render(request, "standards/dashboard.html", context)
+
+
+def _pipeline_context(user) -> dict:
+    """The pipeline part of the dashboard: figures, chart and tables."""
+    pipeline = selectors.pipeline(user=user)
     # A standard in the internal state "published" is in force with no
     # renewal under way; "Published" is kept for the public figure below,
     # which counts renewals too, as home, catalogue and API do.
@@ -628,21 +950,17 @@ def dashboard(request):
         }
         for row in pipeline.by_field
     ]
-    return render(
-        request,
-        "standards/dashboard.html",
-        {
-            "pipeline": pipeline,
-            "states": states,
-            "total": sum(count for _v, _l, count in states),
-            "chart": _bar_chart(states),
-            "field_rows": field_rows,
-            "public_figures": [
-                (value, pipeline.by_public_status.get(value, 0))
-                for value in PublicStatus.values
-            ],
-        },
-    )
+    return {
+        "pipeline": pipeline,
+        "states": states,
+        "total": sum(count for _v, _l, count in states),
+        "chart": _bar_chart(states),
+        "field_rows": field_rows,
+        "public_figures": [
+            (value, pipeline.by_public_status.get(value, 0))
+            for value in PublicStatus.values
+        ],
+    }
 
 
 # --- the public catalogue -----------------------------------------------------
@@ -666,8 +984,13 @@ def _page_description(standard) -> str:
     }
 
 
+# What the public page offers those who may take it.
+PUBLIC_PAGE_ACTIONS = ("reaffirm", "start_renewal", "abolish")
+
+
 def detail(request, pk):
     standard = _or_404(selectors.public_standard_detail, standard_id=pk)
+    notifications_mark_read_on_visit(user=request.user, standard=standard)
     # The public page shows the lifecycle steps; the expert feedback of a
     # draft cycle stays on the working page.
     history = [entry for entry in standard.history_list if entry.to_state]
@@ -678,6 +1001,23 @@ def detail(request, pk):
     )
     url = _public_url(request, standard)
     editions = standard.edition_list
+    # The leader's and deputy leaders' actions on a published standard, for
+    # those ``permissions`` lets take them; each goes through ``transition``.
+    refused, status = {}, 200
+    if request.user.is_authenticated:
+        refused, status = _take_refused(request, standard.pk)
+    bound = _bound_forms(standard, refused)
+    actions = [
+        item
+        for items in _transition_items(standard, request.user, bound)
+        for item in items
+        if item["name"] in PUBLIC_PAGE_ACTIONS
+    ]
+    pdf_url = ""
+    if standard.in_force and standard.in_force.pdf_state == "ready":
+        pdf_url = request.build_absolute_uri(
+            reverse("standards_pdf:edition_pdf", kwargs={"pk": standard.in_force.pk})
+        )
     diff_form = None
     if len(editions) >= 2:
         diff_form = EditionDiffForm(
@@ -698,7 +1038,10 @@ def detail(request, pk):
             "citation": citation_for(standard, url),
             "diff_form": diff_form,
             "can_work_on": request.user.is_authenticated and standard.under_renewal,
+            "actions": actions,
+            "pdf_url": pdf_url,
         },
+        status=status,
     )
 
 

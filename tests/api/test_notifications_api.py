@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from committees.selectors import display_name
 from notifications.models import Kind, Notification, NotificationPreference, Watch
 
 from .conftest import assert_error
@@ -16,6 +17,8 @@ SIGNED_IN_ONLY = [
     ("post", "/api/v1/notifications/read-all/"),
     ("get", "/api/v1/notifications/preferences/"),
     ("put", "/api/v1/notifications/preferences/"),
+    ("get", "/api/v1/notifications/delivery/"),
+    ("put", "/api/v1/notifications/delivery/"),
     ("get", "/api/v1/watches/"),
     ("post", "/api/v1/fields/1/watch/"),
     ("delete", "/api/v1/fields/1/watch/"),
@@ -24,11 +27,9 @@ SIGNED_IN_ONLY = [
 ]
 
 
-def _notify(user, n, standard=None):
+def _notify(user, n, standard=None, kind=Kind.DRAFT_CHANGED):
     Notification.objects.bulk_create(
-        Notification(
-            recipient=user, kind=Kind.DRAFT_CHANGED, standard=standard, message=f"#{i}"
-        )
+        Notification(recipient=user, kind=kind, standard=standard, message=f"#{i}")
         for i in range(n)
     )
 
@@ -56,7 +57,12 @@ def test_list_shows_only_my_notifications_newest_first(as_user, world, lifecycle
         "number": standard.number,
         "title": standard.title,
     }
-    assert "submitted for expert review" in item["message"]
+    # One sentence, the actor first (issue 13: no "… by an expert by Eva").
+    assert item["message"] == (
+        f"{display_name(world.member)} submitted “{standard.title}” for expert review."
+        "\n\nok"  # the history entry's comment follows the sentence
+    )
+    assert item["category"] == "action"
     assert item["read"] is False and item["read_at"] is None
     assert item["link"].startswith("http://testserver/")
     assert as_user(world.stranger).get("/api/v1/notifications/").json()["count"] == 2
@@ -165,6 +171,66 @@ def test_notification_list_of_public_standards_does_not_grow(
     for title in ("Second", "Third", "Fourth"):
         _notify(world.stranger, 2, lifecycle.published(title=title))
     assert count() == small
+
+
+def test_each_notification_says_its_category_and_the_list_filters_by_it(as_user, world):
+    _notify(world.member, 2, kind=Kind.DRAFT_CHANGED)
+    _notify(world.member, 1, kind=Kind.DRAFT_RETURNED)
+    client = as_user(world.member)
+
+    every = client.get("/api/v1/notifications/").json()["results"]
+    action = client.get("/api/v1/notifications/?category=action").json()
+    information = client.get("/api/v1/notifications/?category=information").json()
+
+    assert {(n["kind"], n["category"]) for n in every} == {
+        ("draft_changed", "information"),
+        ("draft_returned", "action"),
+    }
+    assert [n["kind"] for n in action["results"]] == ["draft_returned"]
+    assert information["count"] == 2
+    assert_error(
+        client.get("/api/v1/notifications/?category=urgent"),
+        400,
+        "invalid",
+        field="category",
+    )
+
+
+def test_the_category_filtered_list_query_count_does_not_grow(
+    as_user, world, lifecycle
+):
+    client = as_user(world.member)
+    client.get("/api/v1/auth/tokens/")  # the token's last use is written once
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/notifications/?category=action")
+        assert response.status_code == 200
+        return len(queries)
+
+    _notify(world.member, 1, lifecycle.draft(), kind=Kind.DRAFT_RETURNED)
+    small = count()
+    for title in ("Second", "Third"):
+        _notify(world.member, 3, lifecycle.draft(title=title), Kind.COMMENT_RECEIVED)
+    assert count() == small
+
+
+def test_delivery_defaults_to_immediate_and_can_be_a_daily_digest(as_user, world):
+    client = as_user(world.member)
+    path = "/api/v1/notifications/delivery/"
+    assert client.get(path).json() == {"delivery": "immediate"}
+
+    response = client.put(path, {"delivery": "digest"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {"delivery": "digest"}
+    assert client.get(path).json() == {"delivery": "digest"}
+    assert_error(
+        client.put(path, {"delivery": "hourly"}, format="json"),
+        400,
+        "invalid",
+        field="delivery",
+    )
 
 
 # --- watching -----------------------------------------------------------------

@@ -33,7 +33,14 @@ def sign_in(page, username):
 def act(page, name, comment=""):
     """Take a transition with the form of the working page."""
     form = page.locator(f"#transition-{name}")
+    if not form.is_visible():
+        # Not the person's turn: under "Other actions", folded.
+        page.locator("#actions .other-actions > summary").click()
     if comment:
+        # An optional comment is folded away under "Add a comment".
+        folded = form.locator("details.optional-comment summary")
+        if folded.count():
+            folded.click()
         form.get_by_role("textbox").fill(comment)
     form.get_by_role("button").click()
     expect(page.locator(".messages")).to_contain_text("Done:")
@@ -113,8 +120,9 @@ def test_a_draft_goes_from_member_to_the_public_catalogue(
     # The member answers both comments, uploads version 2 and resubmits.
     sign_in(page, "member")
     page.goto(draft_url)
-    for index in range(2):
-        comment = page.locator("li.comment").nth(index)
+    # Whose comments are unanswered are answered in the actions box, at the top.
+    for _index in range(2):
+        comment = page.locator("#actions li.comment").first
         comment.get_by_label("Accepted").check()
         comment.get_by_label("Reply", exact=True).fill("Done in version 2.")
         comment.get_by_role("button", name="Save answer").click()
@@ -129,6 +137,7 @@ def test_a_draft_goes_from_member_to_the_public_catalogue(
     upload.get_by_role("button", name="Upload version").click()
     expect(page.locator("#text")).to_contain_text("defined in 1.1")
     expect(page.locator("#versions")).to_contain_text("Version 2")
+    page.locator("#versions summary").click()
     page.get_by_role("link", name="changes", exact=True).click()
     expect(page.locator("table.diff ins")).to_contain_text("defined in 1.1")
     page.goto(draft_url)
@@ -151,7 +160,11 @@ def test_a_draft_goes_from_member_to_the_public_catalogue(
     sign_in(page, "leader")
     page.goto("/review/")
     page.get_by_role("link", name=TITLE).click()
-    act(page, "publish")
+    # Publishing cannot be undone: a confirmation page says what it does.
+    page.locator("#transition-publish").get_by_role("link").click()
+    expect(page.locator("#consequence")).to_contain_text("cannot be taken back")
+    page.get_by_role("button", name="Yes: Publish").click()
+    expect(page.locator(".messages")).to_contain_text("Done:")
     expect(page.locator(".draft-head")).to_contain_text("Published")
 
     standard = Standard.objects.get(title=TITLE)

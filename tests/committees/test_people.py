@@ -63,7 +63,7 @@ def test_a_demo_person_has_one_name_on_every_surface(demo, client):
             standard=standard, recipient__username="member2"
         ).values_list("message", flat=True)
     )
-    assert any(f" by {EXPERT}." in message for message in told), told
+    assert any(message.startswith(f"{EXPERT} commented on") for message in told), told
     assert not any("Eva Expert" in message for message in told), told
 
     api = _api(expert)

@@ -23,7 +23,9 @@ def test_the_list_shows_my_notifications_and_the_bell_counts_unread(
     response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "submitted for expert review" in page
+    # The wording is one sentence, actor first (issue 13).
+    assert f"submitted “{submitted.title}” for expert review" in page
+    assert page.index("Needs your action") < page.index("For your information")
     assert 'class="bell has-unread"' in page
     assert '<span class="badge count"' in page
 

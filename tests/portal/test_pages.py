@@ -134,7 +134,11 @@ def test_signed_in_user_sees_sign_out_form_and_account_links(client, working_gro
     html = _page(client, reverse("home"))
     assert "Ada Lovelace" in html
     assert f'<form method="post" action="{reverse("logout")}"' in html
-    assert reverse("password_change") in html
+    # The name links to the profile, where the password is changed.
+    assert f'<a class="account-link" href="{reverse("accounts:profile")}"' in html
+    profile = _page(client, reverse("accounts:profile"))
+    assert reverse("password_change") in profile
+    assert reverse("notifications:preferences") in profile
 
 
 @pytest.mark.django_db

@@ -79,6 +79,9 @@ ROUTES = {
     # A transition that asks for a comment, posted without one: never taken.
     # Refused with 403 to whoever sees the standard but is not its audience.
     "standards:transition": Route("visible", kwargs=(("name", "abolish"),)),
+    # The confirmation page of an irreversible transition: its GET changes
+    # nothing; for the draft audience only (403 to those without the right).
+    "standards:transition_confirm": Route(W, kwargs=(("name", "abolish"),)),
     "api:standard-versions": Route(W),
     "api:standard-assignments": Route(W),
     "api:standard-assignable-experts": Route(W),
@@ -126,6 +129,10 @@ NOT_A_STANDARD = {
     "workplan:item": "work items are public",
     "catalogue:field_feed": "fields are public",
     "notifications:read": "a person's own notification",
+    "notifications:read_group": (
+        "marks the person's own notifications about the id read; the same "
+        "answer for any id"
+    ),
     "notifications:watch_field": "fields are public",
     "notifications:unwatch_field": "fields are public",
     "accounts:token_revoke": "a person's own API token",

@@ -602,15 +602,17 @@ def test_confirming_on_the_page_answers_wrong_cases_with_their_status(
     standard = lifecycle.reviewed()
     address = draft_url("recommendation_confirm", standard)
     client.force_login(world.expert1)
-    # Nothing to confirm: the recommendation is on the current version.
-    response = client.post(address)
+    # Nothing to confirm: the recommendation is on the current version. The
+    # refusal is told on the working page, after a redirect (post-redirect-get).
+    response = client.post(address, follow=True)
+    assert response.redirect_chain[0][1] == 302
     assert response.status_code == 409
     assert "current version already" in response.content.decode()
     assert client.get(address).status_code == 405
 
     upload(standard, world)
     client.force_login(world.member)
-    response = client.post(address)
+    response = client.post(address, follow=True)
     assert response.status_code == 403
     assert "Only experts assigned to this draft give feedback." in (
         response.content.decode()
@@ -624,7 +626,7 @@ def test_confirming_on_the_page_answers_wrong_cases_with_their_status(
     assert client.post("/drafts/987654/recommendations/confirm/").status_code == 404
 
     lifecycle.go(standard, "request_changes", world.deputy, comment="Again")
-    response = client.post(address)
+    response = client.post(address, follow=True)
     assert response.status_code == 409
     assert "Feedback is given while the draft is in expert review." in (
         response.content.decode()
@@ -646,8 +648,9 @@ def test_the_assign_picker_never_offers_the_submitting_organisations_experts(
         assert expert.person.name not in assign
 
     response = client.post(
-        draft_url("assign", standard), {"experts": [own_experts[0].pk]}
+        draft_url("assign", standard), {"experts": [own_experts[0].pk]}, follow=True
     )
+    assert response.redirect_chain == [(draft_url("draft", standard) + "#assign", 302)]
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not standard.assignments.exists()

@@ -12,10 +12,22 @@ def url(view, standard, **kwargs):
 
 
 def post(client, user, address, data=None, status=302):
+    """POST as ``user``. A refusal (``status`` other than 302) redirects to
+    the form's own page (post-redirect-get), which then answers once with the
+    refusal's status and says why; that page is returned."""
     client.force_login(user)
     response = client.post(address, data or {})
-    assert response.status_code == status, response.content.decode()[:3000]
-    return response
+    if status == 404:
+        # What does not exist is not found, on the error page.
+        assert response.status_code == 404
+        return response
+    assert response.status_code == 302, response.content.decode()[:3000]
+    if status == 302:
+        return response
+    assert "/transitions/" not in response.url
+    page = client.get(response.url)
+    assert page.status_code == status, page.content.decode()[:3000]
+    return page
 
 
 def state(standard):
@@ -338,7 +350,10 @@ def test_leader_abolishes_with_a_reason_and_a_replacement(client, lifecycle, wor
     old = lifecycle.published(title="Old")
 
     client.force_login(world.leader)
+    # Abolishing cannot be undone: its form is on its confirmation page.
     page = client.get(url("draft", old)).content.decode()
+    assert url("transition_confirm", old, name="abolish") in page
+    page = client.get(url("transition_confirm", old, name="abolish")).content.decode()
     assert "Reason for abolishing" in page
     assert f'<option value="{replacement.pk}">' in page
 

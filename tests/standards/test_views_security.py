@@ -120,9 +120,11 @@ def test_renamed_executable_is_refused_with_a_message_and_nothing_saved(
     response = client.post(
         reverse("standards:version_new", kwargs={"pk": standard.pk}),
         {"body": "# My new text\n", "change_summary": "v2", "files": [executable]},
+        follow=True,
     )
 
     html = response.content.decode()
+    assert response.redirect_chain == [(f"/drafts/{standard.pk}/#upload", 302)]
     assert response.status_code == 415
     assert "report.pdf is not a PDF, DOCX, ODT or Markdown file" in html
     assert "# My new text" in html  # what was typed is kept in the form
@@ -141,8 +143,10 @@ def test_oversize_upload_is_refused_with_a_message_and_nothing_saved(
     response = client.post(
         reverse("standards:version_new", kwargs={"pk": standard.pk}),
         {"body": "Text", "files": [big]},
+        follow=True,
     )
 
+    assert response.redirect_chain == [(f"/drafts/{standard.pk}/#upload", 302)]
     assert response.status_code == 413
     assert "big.pdf is larger than the limit of 100" in response.content.decode()
     assert standard.versions.count() == 1
@@ -152,8 +156,11 @@ def test_empty_body_is_refused(client, lifecycle, world):
     standard = lifecycle.draft()
     client.force_login(world.member)
     response = client.post(
-        reverse("standards:version_new", kwargs={"pk": standard.pk}), {"body": ""}
+        reverse("standards:version_new", kwargs={"pk": standard.pk}),
+        {"body": ""},
+        follow=True,
     )
+    assert response.redirect_chain == [(f"/drafts/{standard.pk}/#upload", 302)]
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert standard.versions.count() == 1

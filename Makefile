@@ -5,6 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 DEMO_PASSWORD ?= demo-pass-2024
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -27,13 +28,23 @@ help:
 	@echo "make beat     Celery beat (needs REDIS_URL)"
 	@echo "make manage ARGS='createsuperuser'   any manage.py command, with DJANGO_DEBUG=1"
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 # Re-installs only when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
+
+# The browser tests' tooling from npm (axe-core, see package.json), at the
+# versions in package-lock.json. Without npm the tests that need it skip (or
+# fail with REQUIRE_SERVICES=1), so the rest of `make install` goes on.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "note: npm not found, so axe-core is not installed and the accessibility tests will skip (Debian packages nodejs npm)"; \
+	fi
 
 # The embedded run: SQLite in var/, Celery eager, e-mail on the console.
 # A DJANGO_DEBUG already in the environment wins.

@@ -150,6 +150,19 @@ def unread_count(user) -> int:
     return Notification.objects.unread().filter(recipient=user).count()
 
 
+def unread_counts(user, *, standard) -> tuple[int, int]:
+    """``user``'s unread notifications, all and those about ``standard``,
+    counted in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return 0, 0
+    counts = (
+        Notification.objects.unread()
+        .filter(recipient=user)
+        .aggregate(all=Count("pk"), about=Count("pk", filter=Q(standard=standard)))
+    )
+    return counts["all"], counts["about"]
+
+
 def email_kinds(user) -> list[str]:
     """The kinds ``user`` gets by e-mail (every kind unless turned off)."""
     off = set(

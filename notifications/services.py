@@ -520,14 +520,22 @@ def notifications_mark_all_read(*, user, standard_id=None, category=None) -> int
 
 def notifications_mark_read_on_visit(*, user, standard: Standard) -> int:
     """A signed-in person opening a standard's page has seen what their
-    notifications about it say: they are marked read (theirs only)."""
+    notifications about it say: they are marked read (theirs only).
+
+    Returns how many unread notifications the person has left, the figure
+    of the bell in the header, which the page passes on rather than count
+    again (``unread_notifications_count``). One query counts both, and the
+    UPDATE runs only when there is something about this standard to mark."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return (
-        Notification.objects.unread()
-        .filter(recipient=user, standard=standard)
-        .update(read_at=timezone.now())
-    )
+    unread, about = selectors.unread_counts(user, standard=standard)
+    if about:
+        about = (
+            Notification.objects.unread()
+            .filter(recipient=user, standard=standard)
+            .update(read_at=timezone.now())
+        )
+    return max(unread - about, 0)
 
 
 # --- watching and preferences -------------------------------------------------

@@ -55,11 +55,17 @@ class DraftForm(Form):
         required=False,
         help_text=_("The topic of the work plan this standard belongs to."),
     )
+    # Checkboxes, not a multiple select: several are picked without a
+    # modifier key, on a phone too.
     authors = PersonChoiceField(
         label=_("Authors"),
         queryset=Person.objects.select_related("organisation").order_by("name"),
         required=False,
-        help_text=_("Optional. You are added as an author."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Optional: tick each person who writes it with you; you are added "
+            "as an author."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -112,7 +118,11 @@ class VersionForm(Form):
 
 class AssignForm(Form):
     experts = forms.TypedMultipleChoiceField(
-        label=_("Experts of the field"), coerce=int, choices=()
+        label=_("Experts of the field"),
+        coerce=int,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick each expert to assign; several may be ticked."),
     )
 
     def __init__(self, *args, experts=(), exclude=(), **kwargs):

@@ -642,17 +642,21 @@ def can_take(standard, user, name: str) -> Decision:
 
 
 def transitions_open_to(standard, user) -> list[str]:
-    """Twin of ``can_take``: the transitions it allows ``user`` now."""
+    """Twin of ``can_take``: the transitions it allows ``user`` now. The
+    state and the rights (the person's roles, read once a request) are asked
+    first: a reader with none of them costs no question about the draft
+    audience."""
     from django_fsm import can_proceed, has_transition_perm
 
-    if not can_see_working_material(standard, user):
-        return []
-    return [
+    names = [
         name
         for name in TRANSITION_RIGHTS
         if can_proceed(getattr(standard, name))
         and has_transition_perm(getattr(standard, name), user)
     ]
+    if names and not can_see_working_material(standard, user):
+        return []
+    return names
 
 
 def can_see_pipeline(user) -> Decision:

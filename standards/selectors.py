@@ -496,6 +496,16 @@ def draft_detail(*, standard_id, user) -> Standard:
     standard.audit_list = list(
         standard.audits.select_related("auditor__person", "version")
     )
+    # Set before the history is read: whether the viewer is an assigned
+    # expert is answered from the assignments just loaded.
+    standard._prefetched_objects_cache = {
+        "assignments": assignments,
+        "recommendations": recommendations,
+    }
+    # The conditions of the transitions the page shows with their reasons
+    # read the versions, comments, recommendations and audits loaded here
+    # (``services.lifecycle``), not the database once more for each.
+    standard.review_loaded = True
     standard.history_list = history_of(standard, user)
     standard.edition_list = list(standard.editions.order_by("-edition"))
     standard.author_list = list(standard.authors.select_related("organisation"))
@@ -513,10 +523,6 @@ def draft_detail(*, standard_id, user) -> Standard:
     )
     standard.latest_audit_outcome = latest_audit.outcome if latest_audit else None
     standard.latest_audit_version_id = latest_audit.version_id if latest_audit else None
-    standard._prefetched_objects_cache = {
-        "assignments": assignments,
-        "recommendations": recommendations,
-    }
     standard.turns = whose_turn(standard)
     return standard
 

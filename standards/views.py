@@ -80,38 +80,47 @@ def drafts(request):
     )
 
 
+def _refused_details(request, form, *, pk, key, back, status=400, exc=None):
+    """A refused new-draft or edit-details form: kept once for its own page
+    (``back``), which shows what was typed with the reason and answers with
+    the refusal's status (post-redirect-get, as the working page's forms)."""
+    if exc is None:
+        messages.error(request, _("Please correct the errors below."))
+    else:
+        _put_on_form(form, exc)
+        messages.error(request, exc.message)
+    _keep_refused(request, pk, status=status, key=key, form=form)
+    return redirect(back)
+
+
 @login_required
 def draft_new(request):
     permissions.require(permissions.can_create_draft(request.user))
-    status = 200
+    back = reverse("standards:draft_new")
     if request.method == "POST":
         form = DraftForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                standard = services.standard_create(
-                    actor=request.user,
-                    title=data["title"],
-                    scope=data["scope"],
-                    field=data["field"],
-                    work_item=data["work_item"],
-                    authors=data["authors"],
-                )
-            except ApplicationError as exc:
-                _put_on_form(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _("Draft created. Upload its first version below."),
-                )
-                return redirect(
-                    reverse("standards:draft", kwargs={"pk": standard.pk}) + "#upload"
-                )
-        else:
-            status = 400
-    else:
-        form = DraftForm()
+        if not form.is_valid():
+            return _refused_details(request, form, pk=None, key=NEW, back=back)
+        data = form.cleaned_data
+        try:
+            standard = services.standard_create(
+                actor=request.user,
+                title=data["title"],
+                scope=data["scope"],
+                field=data["field"],
+                work_item=data["work_item"],
+                authors=data["authors"],
+            )
+        except ApplicationError as exc:
+            return _refused_details(
+                request, form, pk=None, key=NEW, back=back, status=exc.status, exc=exc
+            )
+        messages.success(request, _("Draft created. Upload its first version below."))
+        return redirect(
+            reverse("standards:draft", kwargs={"pk": standard.pk}) + "#upload"
+        )
+    refused, status = _take_refused(request, None, own_page=NEW)
+    form = _bound_forms(None, refused).get(NEW) or DraftForm()
     return render(
         request,
         "standards/draft_form.html",
@@ -124,34 +133,43 @@ def draft_new(request):
 def draft_edit(request, pk):
     standard = _working_or_404(request, pk)
     permissions.require(permissions.can_edit(standard, request.user))
-    status = 200
+    back = reverse("standards:draft_edit", kwargs={"pk": standard.pk})
     if request.method == "POST":
         form = DraftForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.standard_update(
-                    standard_id=standard.pk,
-                    actor=request.user,
-                    expected_status=request.POST.get("expected_status") or None,
-                    title=data["title"],
-                    scope=data["scope"],
-                    field=data["field"],
-                    work_item=data["work_item"],
-                    authors=data["authors"],
-                )
-            except ApplicationError as exc:
-                if exc.code == "not_found":
-                    raise Http404(exc.message) from None
-                _put_on_form(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The draft's details are saved."))
-                return redirect("standards:draft", pk=standard.pk)
-        else:
-            status = 400
-    else:
-        form = DraftForm(initial=DraftForm.initial_from(standard))
+        if not form.is_valid():
+            return _refused_details(
+                request, form, pk=standard.pk, key=DETAILS, back=back
+            )
+        data = form.cleaned_data
+        try:
+            services.standard_update(
+                standard_id=standard.pk,
+                actor=request.user,
+                expected_status=request.POST.get("expected_status") or None,
+                title=data["title"],
+                scope=data["scope"],
+                field=data["field"],
+                work_item=data["work_item"],
+                authors=data["authors"],
+            )
+        except ApplicationError as exc:
+            if exc.code == "not_found":
+                raise Http404(exc.message) from None
+            return _refused_details(
+                request,
+                form,
+                pk=standard.pk,
+                key=DETAILS,
+                back=back,
+                status=exc.status,
+                exc=exc,
+            )
+        messages.success(request, _("The draft's details are saved."))
+        return redirect("standards:draft", pk=standard.pk)
+    refused, status = _take_refused(request, standard.pk, own_page=DETAILS)
+    form = _bound_forms(standard, refused).get(DETAILS) or DraftForm(
+        initial=DraftForm.initial_from(standard)
+    )
     return render(
         request,
         "standards/draft_form.html",
@@ -174,6 +192,13 @@ SECONDARY = ("abolish",)
 # again, with what was typed and why it was refused, after the redirect
 # (post-redirect-get: the browser never stays on the address of a POST).
 REFUSED = "standards:refused"
+
+# The keys of the forms with a page of their own, the new-draft and the
+# edit-details forms: only that page shows their refusal (the working page
+# of the same draft does not take it).
+NEW = "new"
+DETAILS = "details"
+OWN_PAGE_FORMS = (NEW, DETAILS)
 
 
 def _key_text(key) -> str:
@@ -201,11 +226,16 @@ def _keep_refused(request, pk, *, status, key="", form=None) -> None:
     request.session[REFUSED] = kept
 
 
-def _take_refused(request, pk) -> tuple[dict, int]:
+def _take_refused(request, pk, *, own_page: str = "") -> tuple[dict, int]:
     """What was refused on this standard's page, once: ``({key: (data,
-    errors)}, status)``; the page answers with the refusal's status."""
+    errors)}, status)``; the page answers with the refusal's status.
+    ``own_page``: the key of the form of a page of its own (``NEW`` with
+    ``pk`` None, ``DETAILS``), whose refusal only that page takes."""
     kept = request.session.get(REFUSED)
     if not kept or kept.get("pk") != pk:
+        return {}, 200
+    key = kept.get("key")
+    if (key != own_page) if own_page else (key in OWN_PAGE_FORMS):
         return {}, 200
     del request.session[REFUSED]
     refused = {}
@@ -235,7 +265,9 @@ def _bound_forms(standard, refused: dict) -> dict:
     bound = {}
     for key, (data, errors) in refused.items():
         kind = key[0] if isinstance(key, tuple) else key
-        if kind == "transition":
+        if kind in OWN_PAGE_FORMS:
+            form = DraftForm(data)
+        elif kind == "transition":
             if key[1] not in services.TRANSITIONS:
                 continue
             form = _transition_form(standard, key[1], data)
@@ -264,12 +296,14 @@ def _bound_forms(standard, refused: dict) -> dict:
     return bound
 
 
-def _transition_items(standard, user, bound: dict) -> tuple[list, list]:
-    """The transitions open to ``user`` now, split into the person's turn
-    and "other actions"; each with its form, or the reason it is refused
-    (``permissions.transition_refusal``), or the confirmation page it goes
-    through when it cannot be undone."""
+def _transition_items(standard, user, bound: dict, only=None) -> tuple[list, list]:
+    """The transitions open to ``user`` now (of ``only``, when given), split
+    into the person's turn and "other actions"; each with its form, or the
+    reason it is refused (``permissions.transition_refusal``), or the
+    confirmation page it goes through when it cannot be undone."""
     names = permissions.transitions_open_to(standard, user)
+    if only is not None:
+        names = [name for name in names if name in only]
     refusals = {
         name: permissions.transition_refusal(standard, user, name) for name in names
     }
@@ -452,29 +486,34 @@ def _draft_context(request, standard: Standard, bound: dict) -> dict:
     }
 
 
-def _render_draft(request, pk):
-    standard = _or_404(selectors.draft_detail, standard_id=pk, user=request.user)
-    refused, status = _take_refused(request, pk)
-    return render(
-        request,
-        "standards/draft.html",
-        _draft_context(request, standard, _bound_forms(standard, refused)),
-        status=status,
-    )
+def _mark_read_on_visit(request, standard):
+    """Notifications about ``standard`` are read once its page is opened;
+    what is left unread, for the header's bell (None for a reader not
+    signed in, who has no bell)."""
+    if not request.user.is_authenticated:
+        return None
+    return notifications_mark_read_on_visit(user=request.user, standard=standard)
 
 
 def draft(request, pk):
     """The working page, for the draft audience. Anyone else reads a
     published standard on its public page; a draft does not exist for them."""
-    standard = Standard.objects.filter(pk=pk).first()
-    if standard is None or not permissions.can_see_working_material(
-        standard, request.user
-    ):
+    try:
+        standard = selectors.draft_detail(standard_id=pk, user=request.user)
+    except ApplicationError as exc:
+        if exc.code != "not_found":
+            raise
+        # Outside the draft audience: its public record, if it has one.
+        standard = Standard.objects.filter(pk=pk).first()
         if standard is not None and permissions.has_public_record(standard):
             return redirect("standards:detail", pk=standard.pk)
-        raise Http404(_("No such standard."))
-    notifications_mark_read_on_visit(user=request.user, standard=standard)
-    return _render_draft(request, pk)
+        raise Http404(_("No such standard.")) from None
+    unread = _mark_read_on_visit(request, standard)
+    refused, status = _take_refused(request, pk)
+    context = _draft_context(request, standard, _bound_forms(standard, refused))
+    # The bell in the header shows what is left unread: counted already.
+    context["unread_notifications_count"] = unread
+    return render(request, "standards/draft.html", context, status=status)
 
 
 def _draft_url(pk, anchor: str = "") -> str:
@@ -990,7 +1029,7 @@ PUBLIC_PAGE_ACTIONS = ("reaffirm", "start_renewal", "abolish")
 
 def detail(request, pk):
     standard = _or_404(selectors.public_standard_detail, standard_id=pk)
-    notifications_mark_read_on_visit(user=request.user, standard=standard)
+    unread = _mark_read_on_visit(request, standard)
     # The public page shows the lifecycle steps; the expert feedback of a
     # draft cycle stays on the working page.
     history = [entry for entry in standard.history_list if entry.to_state]
@@ -1009,9 +1048,10 @@ def detail(request, pk):
     bound = _bound_forms(standard, refused)
     actions = [
         item
-        for items in _transition_items(standard, request.user, bound)
+        for items in _transition_items(
+            standard, request.user, bound, only=PUBLIC_PAGE_ACTIONS
+        )
         for item in items
-        if item["name"] in PUBLIC_PAGE_ACTIONS
     ]
     pdf_url = ""
     if standard.in_force and standard.in_force.pdf_state == "ready":
@@ -1040,6 +1080,7 @@ def detail(request, pk):
             "can_work_on": request.user.is_authenticated and standard.under_renewal,
             "actions": actions,
             "pdf_url": pdf_url,
+            "unread_notifications_count": unread,
         },
         status=status,
     )

@@ -1,9 +1,9 @@
 """Fixtures and hooks shared by the whole suite.
 
-Tests that need a real service carry a marker (`postgres`, `redis`, `browser`).
-Without the service they are skipped, so `make test` passes on a bare machine;
-with REQUIRE_SERVICES=1 (as in CI) a missing service fails them instead, so a
-CI run can never pass by skipping what it was meant to test.
+Tests that need a real service or tool carry a marker (`postgres`, `redis`,
+`browser`, `axe`). Without it they are skipped, so `make test` passes on a bare
+machine; with REQUIRE_SERVICES=1 (as in CI) a missing one fails them instead, so
+a CI run can never pass by skipping what it was meant to test.
 """
 
 import functools
@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings as django_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js"
 
 
 def services_required() -> bool:
@@ -69,11 +70,21 @@ def _cjk_font_problem() -> str | None:
     return None
 
 
+def _axe_problem() -> str | None:
+    if not AXE.exists():
+        return (
+            f"needs axe-core at {AXE.relative_to(AXE.parents[2])} "
+            "(`make install` runs npm ci; Debian packages nodejs npm)"
+        )
+    return None
+
+
 SERVICE_CHECKS = {
     "postgres": _postgres_problem,
     "redis": _redis_problem,
     "browser": _browser_problem,
     "cjk_font": _cjk_font_problem,
+    "axe": _axe_problem,
 }
 
 

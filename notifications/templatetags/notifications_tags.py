@@ -7,7 +7,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def unread_notifications_count(context) -> int:
-    """The signed-in user's unread count, for the bell in the header."""
+    """The signed-in user's unread count, for the bell in the header; a
+    page that counted it already (marking notifications read on a visit)
+    passes it as ``unread_notifications_count``."""
+    known = context.get("unread_notifications_count")
+    if known is not None:
+        return known
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return selectors.unread_count(user)

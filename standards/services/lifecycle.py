@@ -44,13 +44,58 @@ COMMENT_REQUIRED = {"request_changes", "fail_audit", "abolish"}
 # --- conditions -------------------------------------------------------------
 
 
+def _review_loaded(standard: Standard) -> bool:
+    """The standard was loaded for the working page (``selectors.draft_detail``)
+    with its versions, comments, recommendations and audits: the conditions
+    read those, read in this request, instead of asking the database again
+    for each transition the page shows with its reason. A service acting
+    always has a fresh, locked standard, and asks the database."""
+    return getattr(standard, "review_loaded", False)
+
+
+class _Comments:
+    """What the conditions ask of a standard's comments: from the list the
+    working page loaded, else of the database, one question at a time (the
+    first refusal ends the checks)."""
+
+    def __init__(self, standard: Standard, version_id):
+        self.loaded = standard.comment_list if _review_loaded(standard) else None
+        self.queryset = standard.comments.all()
+        self.version_id = version_id
+
+    def unanswered(self) -> bool:
+        if self.loaded is not None:
+            return any(not c.reply for c in self.loaded)
+        return self.queryset.filter(reply="").exists()
+
+    def awaiting_revision(self) -> bool:
+        if self.loaded is not None:
+            return any(
+                permissions.awaits_revision(c, self.version_id) for c in self.loaded
+            )
+        return permissions.comments_awaiting_revision(
+            self.queryset, self.version_id
+        ).exists()
+
+    def open_blocking(self) -> bool:
+        if self.loaded is not None:
+            return any(permissions.blocking_open(c) for c in self.loaded)
+        return self.queryset.filter(blocking=True, resolved_at__isnull=True).exists()
+
+
 def _conditions_submit(standard: Standard, **_kw) -> None:
     """A version to review, title and scope set; and after a failed audit, a
     new version: the text that failed is not resubmitted as it is."""
-    version = current_version(standard)
+    if _review_loaded(standard):
+        version = standard.current
+        latest_audit = max(
+            standard.audit_list, key=lambda a: (a.created, a.pk), default=None
+        )
+    else:
+        version = current_version(standard)
+        latest_audit = standard.audits.order_by("-created", "-pk").first()
     if version is None:
         raise Conflict(_("Upload a version of the text before submitting."))
-    latest_audit = standard.audits.order_by("-created", "-pk").first()
     if permissions.audit_requires_new_version(latest_audit, version.pk):
         raise Conflict(
             _(
@@ -70,9 +115,19 @@ def _conditions_advance(standard: Standard, **_kw) -> None:
     on it (older ones do not count), none "reject", every comment answered,
     every blocking comment resolved by its expert, and each one the authors
     accepted revised in a newer version than the one it was raised on."""
-    version = current_version(standard)
+    loaded = _review_loaded(standard)
+    version = standard.current if loaded else current_version(standard)
     version_id = version.pk if version else None
-    recommendations = list(permissions.counted_recommendations(standard, version_id))
+    if loaded:
+        recommendations = [
+            r
+            for r in standard.recommendation_list
+            if permissions.recommendation_counts(r, version_id)
+        ]
+    else:
+        recommendations = list(
+            permissions.counted_recommendations(standard, version_id)
+        )
     needed = settings.MIN_EXPERT_REVIEWS
     if len(recommendations) < needed:
         raise Conflict(
@@ -84,10 +139,10 @@ def _conditions_advance(standard: Standard, **_kw) -> None:
         )
     if any(r.decision == Recommendation.Decision.REJECT for r in recommendations):
         raise Conflict(_("An expert recommends rejecting the current version."))
-    comments = standard.comments.all()
-    if comments.filter(reply="").exists():
+    comments = _Comments(standard, version_id)
+    if comments.unanswered():
         raise Conflict(_("Every expert comment must be answered first."))
-    if permissions.comments_awaiting_revision(comments, version_id).exists():
+    if comments.awaiting_revision():
         raise Conflict(
             _(
                 "A blocking comment was accepted on version %(number)d: upload a "
@@ -95,7 +150,7 @@ def _conditions_advance(standard: Standard, **_kw) -> None:
             )
             % {"number": version.number}
         )
-    if comments.filter(blocking=True, resolved_at__isnull=True).exists():
+    if comments.open_blocking():
         raise Conflict(
             _(
                 "A blocking comment is still open; the expert who raised it "

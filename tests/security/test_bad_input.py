@@ -52,8 +52,11 @@ def test_author_ids_beyond_64_bits_on_the_draft_form_are_refused(client, world):
         "/drafts/new/",
         {"title": "T", "field": world.field.pk, "authors": HUGE},
     )
-    assert response.status_code == 400  # the form again, with its errors
-    assert response.context["form"].errors["authors"]
+    # Post-redirect-get: the form's own page shows it again, with its errors.
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 400
+    assert page.context["form"].errors["authors"]
 
 
 def deep(levels: int) -> str:

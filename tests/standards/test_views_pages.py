@@ -88,12 +88,165 @@ def test_member_creates_a_draft_from_the_form(client, world):
 
 def test_empty_title_is_refused_with_a_message_and_nothing_is_saved(client, world):
     client.force_login(world.member)
-    response = client.post(
-        reverse("standards:draft_new"), {"title": "   ", "field": world.field.pk}
-    )
+    new = reverse("standards:draft_new")
+    response = client.post(new, {"title": "   ", "field": world.field.pk})
+    assert (response.status_code, response.url) == (302, new)
+    response = client.get(new)
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not world.organisation.standards.exists()
+
+
+def author_boxes(html) -> dict[str, bool]:
+    """The authors' checkboxes of a draft form: value → ticked."""
+    boxes = re.findall(r'<input type="checkbox" name="authors"[^>]*>', html)
+    return {
+        re.search(r'value="(\d+)"', box).group(1): " checked" in box for box in boxes
+    }
+
+
+def test_a_refused_new_draft_is_shown_once_on_its_own_page_with_what_was_typed(
+    client, world
+):
+    """Post-redirect-get: refreshing the page never posts again."""
+    client.force_login(world.member)
+    new = reverse("standards:draft_new")
+    author = world.expert1.person
+
+    response = client.post(
+        new,
+        {
+            "title": "",
+            "scope": "A scope typed with care.",
+            "field": world.subfield.pk,
+            "authors": [author.pk],
+        },
+    )
+
+    assert (response.status_code, response.url) == (302, new)
+    shown = client.get(new)
+    html = shown.content.decode()
+    assert shown.status_code == 400
+    assert "This field is required." in html
+    assert "Please correct the errors below." in html
+    assert "A scope typed with care." in html
+    assert author_boxes(html)[str(author.pk)] is True
+    assert f'<option value="{world.subfield.pk}" selected>' in html
+    refreshed = client.get(new)
+    assert refreshed.status_code == 200
+    assert "A scope typed with care." not in refreshed.content.decode()
+    assert not world.organisation.standards.exists()
+
+
+def test_the_authors_are_checkboxes_and_several_are_picked_at_once(client, world):
+    html = page(client, world.member, reverse("standards:draft_new"))
+    assert '<select name="authors"' not in html
+    assert "tick each person" in html
+    people = [world.expert1.person, world.expert2.person]
+    assert {str(p.pk) for p in people} <= set(author_boxes(html))
+
+    response = client.post(
+        reverse("standards:draft_new"),
+        {
+            "title": "Written by three",
+            "field": world.field.pk,
+            "authors": [p.pk for p in people],
+        },
+    )
+
+    assert response.status_code == 302
+    standard = world.organisation.standards.get()
+    assert set(standard.authors.all()) >= set(people)
+    edit = page(
+        client,
+        world.member,
+        reverse("standards:draft_edit", kwargs={"pk": standard.pk}),
+    )
+    ticked = {pk for pk, on in author_boxes(edit).items() if on}
+    assert {str(p.pk) for p in people} <= ticked
+
+
+def test_a_refused_edit_is_shown_on_the_edit_page_not_the_working_page(
+    client, lifecycle, world
+):
+    standard = lifecycle.draft()
+    client.force_login(world.member)
+    edit = reverse("standards:draft_edit", kwargs={"pk": standard.pk})
+
+    response = client.post(
+        edit,
+        {
+            "title": "",
+            "scope": "A new scope, not yet saved.",
+            "field": world.field.pk,
+            "expected_status": "draft",
+        },
+    )
+
+    assert (response.status_code, response.url) == (302, edit)
+    # The working page of the same draft leaves it to the edit page.
+    assert client.get(draft_url(standard)).status_code == 200
+    shown = client.get(edit)
+    assert shown.status_code == 400
+    assert "This field is required." in shown.content.decode()
+    assert "A new scope, not yet saved." in shown.content.decode()
+    refreshed = client.get(edit).content.decode()
+    assert "A new scope, not yet saved." not in refreshed
+    assert 'value="Evaluation of medical LLMs"' in refreshed
+    standard.refresh_from_db()
+    assert standard.title == "Evaluation of medical LLMs"
+
+
+def test_an_edit_refused_by_the_service_answers_with_its_status_once(
+    client, lifecycle, world
+):
+    """The draft changed meanwhile (a stale ``expected_status``): 409, with
+    the reason and the typed title, then 200."""
+    standard = lifecycle.draft()
+    client.force_login(world.member)
+    edit = reverse("standards:draft_edit", kwargs={"pk": standard.pk})
+
+    response = client.post(
+        edit,
+        {
+            "title": "A title typed meanwhile",
+            "field": world.field.pk,
+            "expected_status": "expert_review",
+        },
+    )
+
+    assert (response.status_code, response.url) == (302, edit)
+    shown = client.get(edit)
+    assert shown.status_code == 409
+    assert "changed meanwhile" in shown.content.decode()
+    assert 'value="A title typed meanwhile"' in shown.content.decode()
+    assert client.get(edit).status_code == 200
+    standard.refresh_from_db()
+    assert standard.title == "Evaluation of medical LLMs"
+
+
+def test_the_experts_to_assign_are_checkboxes_and_several_are_assigned_at_once(
+    client, lifecycle, world
+):
+    standard = lifecycle.draft()
+    lifecycle.go(standard, "submit", world.member)
+
+    html = page(client, world.deputy, draft_url(standard))
+
+    assert '<select name="experts"' not in html
+    for expert in (world.expert1, world.expert2):
+        assert re.search(
+            rf'<input type="checkbox" name="experts" value="{expert.pk}"', html
+        )
+    response = client.post(
+        reverse("standards:assign", kwargs={"pk": standard.pk}),
+        {"experts": [world.expert1.pk, world.expert2.pk]},
+    )
+    assert response.status_code == 302
+    assert set(standard.assignments.values_list("expert_id", flat=True)) == {
+        world.expert1.pk,
+        world.expert2.pk,
+    }
 
 
 def test_someone_who_represents_no_organisation_may_not_open_the_new_draft_form(

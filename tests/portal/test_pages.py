@@ -196,3 +196,15 @@ def test_sign_out_is_a_post(client, working_group):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_home_leads_a_signed_in_person_to_my_work(client, working_group):
+    anonymous = client.get("/").content.decode()
+    assert f'href="{reverse("standards:dashboard")}"' not in anonymous
+    assert '<a class="btn btn-primary" href="/standards/">' in anonymous
+
+    client.force_login(UserFactory())
+    page = client.get("/").content.decode()
+    hero = page[page.index('class="hero-actions"') :]
+    assert hero.index(reverse("standards:dashboard")) < hero.index("/standards/")
+    assert '<a class="btn" href="/standards/">' in hero

@@ -29,7 +29,7 @@ from committees.selectors import display_name
 from portal.errors import ApplicationError
 from portal.queue import enqueue
 from standards import permissions
-from standards.actions import action_label
+from standards.actions import action_label, action_sentence
 from standards.models import HistoryEntry, Standard, Status
 
 from . import selectors
@@ -151,32 +151,8 @@ def recipients_for(entry: HistoryEntry) -> list[tuple[int, str]]:
     return sorted((k, v) for k, v in result.items() if k in allowed)
 
 
-# One sentence per action, the actor first: "Eva Expert commented on “X”."
-# The kind refines it where the recipient is the object of the action.
-MESSAGES = {
-    "created": _lazy("%(who)s created the draft “%(standard)s”."),
-    "edited": _lazy("%(who)s edited the details of “%(standard)s”."),
-    "version_uploaded": _lazy("%(who)s uploaded a new version of “%(standard)s”."),
-    "experts_assigned": _lazy("%(who)s assigned experts to “%(standard)s”."),
-    "comment_added": _lazy("%(who)s commented on “%(standard)s”."),
-    "comment_answered": _lazy("%(who)s answered an expert comment on “%(standard)s”."),
-    "comment_resolved": _lazy("%(who)s resolved a blocking comment on “%(standard)s”."),
-    "recommendation_given": _lazy(
-        "%(who)s gave an expert recommendation on “%(standard)s”."
-    ),
-    "recommendation_confirmed": _lazy(
-        "%(who)s confirmed their recommendation on the new version of “%(standard)s”."
-    ),
-    "submit": _lazy("%(who)s submitted “%(standard)s” for expert review."),
-    "request_changes": _lazy("%(who)s returned “%(standard)s” with changes requested."),
-    "advance_to_audit": _lazy("%(who)s advanced “%(standard)s” to audit."),
-    "fail_audit": _lazy("%(who)s returned “%(standard)s” after a failed audit."),
-    "certify": _lazy("%(who)s certified “%(standard)s”."),
-    "publish": _lazy("%(who)s published “%(standard)s”."),
-    "start_renewal": _lazy("%(who)s started the renewal of “%(standard)s”."),
-    "reaffirm": _lazy("%(who)s reaffirmed “%(standard)s”."),
-    "abolish": _lazy("%(who)s abolished “%(standard)s”."),
-}
+# The kind refines the action's sentence (standards.actions) where the
+# recipient is the object of the action.
 KIND_MESSAGES = {
     Kind.EXPERT_ASSIGNED: _lazy(
         "%(who)s assigned you as an expert for “%(standard)s”."
@@ -189,7 +165,7 @@ def message_for(entry: HistoryEntry, *, kind: str = "", user=None) -> str:
     standard is named as they know it), then the entry's comment, if any."""
     standard = entry.standard
     who = display_name(entry.actor) if entry.actor else _("The portal")
-    template = KIND_MESSAGES.get(kind) or MESSAGES.get(entry.action)
+    template = KIND_MESSAGES.get(kind) or action_sentence(entry.action)
     values = {
         "who": who,
         "standard": selectors.standard_name_for(standard, user or AnonymousUser()),

@@ -1,7 +1,7 @@
 """The vocabulary of a standard's history: one registry of every action.
 
 Each action has its label (history pages, the API, PDFs, admin, the
-procedures page), the phrase a notification uses ("“X” was <phrase> by Y."),
+procedures page), the sentence a notification uses ("Eva Expert commented on “X”."),
 and whether it belongs to the public record or to the working material
 (``standards.permissions`` decides who sees which). Nothing else lists them.
 """
@@ -9,8 +9,9 @@ and whether it belongs to the public record or to the working material
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+_ = gettext_lazy
 
 
 class Action(models.TextChoices):
@@ -39,57 +40,68 @@ class Action(models.TextChoices):
 
 @dataclass(frozen=True)
 class ActionInfo:
-    phrase: str
+    # What a notification says: one sentence, the actor first, e.g.
+    # "Eva Expert commented on “X”." (``who`` and ``standard`` are filled in).
+    sentence: str
     public: bool = False
     # The label a reader of the public record sees (past tense); the
     # working page uses ``Action.label``.
     public_label: str = ""
 
 
-_ = pgettext_lazy  # phrases complete "“X” was … by Y."
-
 ACTIONS: dict[str, ActionInfo] = {
-    Action.CREATED: ActionInfo(_("notification", "created")),
-    Action.EDITED: ActionInfo(_("notification", "edited")),
-    Action.VERSION_UPLOADED: ActionInfo(_("notification", "given a new version")),
-    Action.EXPERTS_ASSIGNED: ActionInfo(_("notification", "given experts")),
-    Action.COMMENT_ADDED: ActionInfo(_("notification", "commented on by an expert")),
-    Action.COMMENT_ANSWERED: ActionInfo(_("notification", "answered by its authors")),
+    Action.CREATED: ActionInfo(_("%(who)s created the draft “%(standard)s”.")),
+    Action.EDITED: ActionInfo(_("%(who)s edited the details of “%(standard)s”.")),
+    Action.VERSION_UPLOADED: ActionInfo(
+        _("%(who)s uploaded a new version of “%(standard)s”.")
+    ),
+    Action.EXPERTS_ASSIGNED: ActionInfo(
+        _("%(who)s assigned experts to “%(standard)s”.")
+    ),
+    Action.COMMENT_ADDED: ActionInfo(_("%(who)s commented on “%(standard)s”.")),
+    Action.COMMENT_ANSWERED: ActionInfo(
+        _("%(who)s answered an expert comment on “%(standard)s”.")
+    ),
     Action.COMMENT_RESOLVED: ActionInfo(
-        _("notification", "had a blocking comment resolved")
+        _("%(who)s resolved a blocking comment on “%(standard)s”.")
     ),
     Action.RECOMMENDATION_GIVEN: ActionInfo(
-        _("notification", "given an expert recommendation")
+        _("%(who)s gave an expert recommendation on “%(standard)s”.")
     ),
     Action.RECOMMENDATION_CONFIRMED: ActionInfo(
-        _("notification", "given an expert recommendation")
+        _(
+            "%(who)s confirmed their recommendation on the new version of "
+            "“%(standard)s”."
+        )
     ),
-    Action.SUBMIT: ActionInfo(_("notification", "submitted for expert review")),
+    Action.SUBMIT: ActionInfo(_("%(who)s submitted “%(standard)s” for expert review.")),
     Action.REQUEST_CHANGES: ActionInfo(
-        _("notification", "returned with changes requested")
+        _("%(who)s returned “%(standard)s” with changes requested.")
     ),
-    Action.ADVANCE_TO_AUDIT: ActionInfo(_("notification", "advanced to audit")),
-    Action.FAIL_AUDIT: ActionInfo(_("notification", "returned after a failed audit")),
-    Action.CERTIFY: ActionInfo(_("notification", "certified")),
+    Action.ADVANCE_TO_AUDIT: ActionInfo(_("%(who)s advanced “%(standard)s” to audit.")),
+    Action.FAIL_AUDIT: ActionInfo(
+        _("%(who)s returned “%(standard)s” after a failed audit.")
+    ),
+    Action.CERTIFY: ActionInfo(_("%(who)s certified “%(standard)s”.")),
     Action.PUBLISH: ActionInfo(
-        _("notification", "published"),
+        _("%(who)s published “%(standard)s”."),
         public=True,
-        public_label=_("history", "Published"),
+        public_label=pgettext_lazy("history", "Published"),
     ),
     Action.START_RENEWAL: ActionInfo(
-        _("notification", "opened for renewal"),
+        _("%(who)s started the renewal of “%(standard)s”."),
         public=True,
-        public_label=_("history", "Renewal started"),
+        public_label=pgettext_lazy("history", "Renewal started"),
     ),
     Action.REAFFIRM: ActionInfo(
-        _("notification", "reaffirmed"),
+        _("%(who)s reaffirmed “%(standard)s”."),
         public=True,
-        public_label=_("history", "Reaffirmed"),
+        public_label=pgettext_lazy("history", "Reaffirmed"),
     ),
     Action.ABOLISH: ActionInfo(
-        _("notification", "abolished"),
+        _("%(who)s abolished “%(standard)s”."),
         public=True,
-        public_label=_("history", "Abolished"),
+        public_label=pgettext_lazy("history", "Abolished"),
     ),
 }
 
@@ -112,9 +124,10 @@ def action_label(action: str) -> str:
         return action.replace("_", " ").capitalize()
 
 
-def action_phrase(action: str) -> str:
+def action_sentence(action: str):
+    """The notification sentence of ``action`` (None for an unknown one)."""
     info = ACTIONS.get(action)
-    return str(info.phrase) if info else action.replace("_", " ")
+    return info.sentence if info else None
 
 
 def public_action_label(action: str) -> str:

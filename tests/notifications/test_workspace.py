@@ -121,9 +121,13 @@ def test_each_message_is_one_sentence_with_the_actor_once(lifecycle, world):
 
 
 def test_every_history_action_has_its_own_sentence():
-    from standards.actions import Action
+    from standards.actions import ACTIONS, Action, action_sentence
 
-    assert set(services.MESSAGES) == set(Action.values)
+    # The sentences live in the actions' registry, one per action.
+    assert set(ACTIONS) == set(Action.values)
+    sentences = [str(action_sentence(action)) for action in Action.values]
+    assert len(set(sentences)) == len(sentences)
+    assert all("%(who)s" in s and "%(standard)s" in s for s in sentences)
 
 
 def test_the_standard_is_named_as_the_recipient_knows_it(lifecycle, world):

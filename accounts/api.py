@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.response import Response
@@ -35,7 +36,9 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class CreatedTokenSerializer(ApiTokenSerializer):
     token = serializers.CharField(
-        help_text="The secret: shown this once, send it as `Authorization: Bearer …`."
+        help_text=gettext_lazy(
+            "The secret: shown this once, send it as `Authorization: Bearer …`."
+        )
     )
 
     class Meta(ApiTokenSerializer.Meta):
@@ -50,14 +53,18 @@ class TokenCreateInput(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=(
-            "When the token stops working; by default, and at the latest, "
-            "PORTAL_API_TOKEN_DAYS (90 unless configured) from now."
+            gettext_lazy(
+                "When the token stops working; by default, and at the latest, "
+                "PORTAL_API_TOKEN_DAYS (90 unless configured) from now."
+            )
         ),
     )
     scope = serializers.ChoiceField(
         choices=Scope.choices,
         default=Scope.READ_WRITE,
-        help_text="`read`: only safe methods (GET, HEAD, OPTIONS); `read_write`: all.",
+        help_text=gettext_lazy(
+            "`read`: only safe methods (GET, HEAD, OPTIONS); `read_write`: all."
+        ),
     )
 
     def validate_username(self, value):
@@ -66,12 +73,14 @@ class TokenCreateInput(serializers.Serializer):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Your API tokens"),
+    get=extend_schema(summary=gettext_lazy("Your API tokens")),
     post=extend_schema(
-        summary="Create an API token",
+        summary=gettext_lazy("Create an API token"),
         description=(
-            "Give a username and password; the answer holds the token's secret, "
-            "shown only this once. No other authentication is needed."
+            gettext_lazy(
+                "Give a username and password; the answer holds the token's secret, "
+                "shown only this once. No other authentication is needed."
+            )
         ),
         request=TokenCreateInput,
         responses={201: CreatedTokenSerializer},
@@ -124,7 +133,9 @@ class TokenList(generics.ListAPIView):
 
 
 @extend_schema_view(
-    delete=extend_schema(summary="Revoke one of your API tokens", responses={204: None})
+    delete=extend_schema(
+        summary=gettext_lazy("Revoke one of your API tokens"), responses={204: None}
+    )
 )
 class TokenDetail(APIView):
     permission_classes = [permissions.IsAuthenticated]

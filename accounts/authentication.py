@@ -51,7 +51,19 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": (
-                "An API token from /accounts/profile/ or POST /api/v1/auth/tokens/."
-                " `Authorization: Token <token>` is accepted too."
+                _(
+                    "An API token from /accounts/profile/ or POST /api/v1/auth/tokens/."
+                    " `Authorization: Token <token>` is accepted too."
+                )
+                + "\n\n"
+                + _(
+                    "Scopes: `read_write` (the default) may do everything the "
+                    "token's owner may; `read` may only read (GET, HEAD, OPTIONS): "
+                    "any other method is refused with 403. A token expires after "
+                    "PORTAL_API_TOKEN_DAYS days (90 by default), or earlier at the "
+                    "`expires` given when it was created; then, or once revoked, "
+                    "it is refused with 401. Changing the password revokes all "
+                    "the owner's tokens."
+                )
             ),
         }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -40,7 +41,10 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     expires = models.DateTimeField(_("expires"), null=True, blank=True)
     scope = models.CharField(
-        _("scope"), max_length=10, choices=Scope.choices, default=Scope.READ_WRITE
+        pgettext_lazy("API token", "scope"),
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.READ_WRITE,
     )
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -64,3 +68,56 @@ class ApiToken(models.Model):
         if self.revoked:
             return False
         return self.expires is None or self.expires > timezone.now()
+
+
+def language_choices():
+    """The portal's languages (settings.LANGUAGES), read when asked."""
+    return list(settings.LANGUAGES)
+
+
+def validate_time_zone(value: str) -> None:
+    import zoneinfo
+
+    from django.core.exceptions import ValidationError
+
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone, e.g. Asia/Shanghai or Europe/Paris."),
+            code="invalid",
+            params={"value": value},
+        )
+
+
+class Preferences(models.Model):
+    """A person's language and time zone for pages and e-mails; created the
+    first time they choose. Blank means: the browser's language, the
+    portal's time zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preferences",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        blank=True,
+        choices=language_choices,
+        help_text=_("Empty: the language your browser asks for."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Empty: the portal's time zone."),
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self):
+        return str(self.user)

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 
 from portal.errors import ApplicationError
 
-from .models import ApiToken, Scope
+from .models import ApiToken, Preferences, Scope
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +188,59 @@ def reset_mail_allowed(*, email: str, client: str | None) -> bool:
             client,
         )
     return allowed
+
+
+# --- language and time zone ------------------------------------------------------
+
+
+def preferences_set(
+    *, user, language: str | None = None, time_zone: str | None = None
+) -> Preferences:
+    """Save a person's language and/or time zone (None leaves one as it is,
+    "" clears it): only the portal's languages, only known time zones."""
+    if not getattr(user, "is_authenticated", False):
+        raise ApplicationError(_("Sign in to save your choices."), code="forbidden")
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language is not None and language and language not in codes:
+        raise ApplicationError(
+            _("Choose one of the portal's languages."), field="language"
+        )
+    if (
+        time_zone is not None
+        and time_zone
+        and time_zone not in zoneinfo.available_timezones()
+    ):
+        raise ApplicationError(
+            _("“%(value)s” is not a time zone, e.g. Asia/Shanghai or Europe/Paris.")
+            % {"value": time_zone},
+            field="time_zone",
+        )
+    preferences, _created = Preferences.objects.get_or_create(user=user)
+    changed = []
+    if language is not None and preferences.language != language:
+        preferences.language = language
+        changed.append("language")
+    if time_zone is not None and preferences.time_zone != time_zone:
+        preferences.time_zone = time_zone
+        changed.append("time_zone")
+    if changed:
+        preferences.save(update_fields=changed)
+    return preferences
+
+
+def preferences_remember(request, user) -> dict:
+    """Keep the person's choices in their session (portal.i18n reads them on
+    every page without asking the database); called at sign-in and when they
+    change. Choices changed elsewhere (admin) apply from the next sign-in."""
+    from portal.i18n import PREFERENCES_SESSION_KEY
+
+    from .selectors import preferences_of
+
+    preferences = preferences_of(user)
+    remembered = {
+        "language": preferences.language if preferences else "",
+        "time_zone": preferences.time_zone if preferences else "",
+    }
+    if hasattr(request, "session"):
+        request.session[PREFERENCES_SESSION_KEY] = remembered
+    return remembered

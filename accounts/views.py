@@ -3,13 +3,18 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
+from portal import i18n
 from portal.errors import ApplicationError
+from portal.naming import portal_name
 
-from . import services
-from .forms import TokenCreateForm
+from . import selectors, services
+from .forms import PreferencesForm, TokenCreateForm
 
 
 @login_required
@@ -41,6 +46,9 @@ def profile(request):
             "secret": secret,
             "tokens": services.tokens_of(request.user),
             "profile_organisation": _organisation_of(request.user),
+            "preferences_form": PreferencesForm(
+                instance=selectors.preferences_of(request.user)
+            ),
         },
     )
     # The page may carry a secret: never cache it.
@@ -62,6 +70,75 @@ def token_revoke(request, pk):
     token = services.token_revoke(token_id=pk, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def preferences(request):
+    """Save the person's language and time zone; back to the profile in the
+    language chosen (post-redirect-get)."""
+    form = PreferencesForm(
+        request.POST, instance=selectors.preferences_of(request.user)
+    )
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(str(error) for errors in form.errors.values() for error in errors),
+        )
+        return redirect("accounts:profile")
+    language = form.cleaned_data["language"]
+    services.preferences_set(
+        user=request.user, language=language, time_zone=form.cleaned_data["time_zone"]
+    )
+    services.preferences_remember(request, request.user)
+    shown_in = language or translation.get_language()
+    with translation.override(shown_in):
+        messages.success(request, _("Your language and time zone are saved."))
+    response = redirect(i18n.language_address(reverse("accounts:profile"), shown_in))
+    if language:
+        i18n.set_language_cookie(response, language)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def language_set(request):
+    """The switcher: Django's set_language (the cookie, a safe ``next``), then
+    the same page at the chosen language's address.
+
+    A signed-in person's switcher posts (with the CSRF token), and their
+    choice is saved with their preferences. A reader who is not signed in
+    submits it by GET: it sets nothing but the cookie (no more than a link
+    to /zh-hans/ does), so public pages carry no CSRF token or cookie and
+    stay the same for every reader (portal.public_cache)."""
+    response = set_language(request)
+    data = request.POST if request.method == "POST" else request.GET
+    language = data.get("language", "")
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        return response
+    if response.has_header("Location"):
+        response["Location"] = i18n.language_address(response["Location"], language)
+    if request.method == "GET":
+        i18n.set_language_cookie(response, language)
+    elif request.user.is_authenticated:
+        services.preferences_set(user=request.user, language=language)
+        services.preferences_remember(request, request.user)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in. A saved language wins: the person lands on the
+    page they asked for in that language; without one, in the language of
+    the sign-in page. Either way the language cookie keeps it."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Put in the new session by the sign-in (accounts.signals).
+        saved = i18n.session_preferences(self.request).get("language")
+        language = saved or translation.get_language()
+        response["Location"] = i18n.language_address(response["Location"], language)
+        i18n.set_language_cookie(response, language)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -87,5 +164,5 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         return {
             "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
-            "portal_name": settings.PORTAL_NAME,
+            "portal_name": portal_name(),
         }

@@ -1,15 +1,18 @@
 """Atom feeds: new publications, a field's publications, one standard's
 public history."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from committees.models import Field
+from portal.localized import localized
+from portal.naming import portal_name
 from standards.models import Standard
 
 from .links import standard_url
@@ -31,7 +34,8 @@ def _as_datetime(day):
 
 def _public_name(standard: Standard) -> str:
     """Number and title as the public record has them (the edition's)."""
-    return f"{standard.number or ''} {standard.public_title or ''}".strip()
+    title = localized(standard, "public_title") or ""
+    return f"{standard.number or ''} {title}".strip()
 
 
 class PublicationsFeed(Feed):
@@ -41,16 +45,16 @@ class PublicationsFeed(Feed):
         return _Context(request)
 
     def title(self, obj):
-        return _("%(portal)s: new publications") % {"portal": settings.PORTAL_NAME}
+        return _("%(portal)s: new publications") % {"portal": portal_name()}
 
     def subtitle(self, obj):
         return _("Standards published or given a new edition.")
 
     def link(self, obj):
-        return "/standards/"
+        return reverse("catalogue:search")  # in the feed's language
 
     def author_name(self, obj):
-        return settings.PORTAL_NAME
+        return portal_name()
 
     def editions(self, obj):
         return latest_editions()
@@ -62,16 +66,19 @@ class PublicationsFeed(Feed):
         return editions
 
     def item_title(self, item):
-        title = f"{item.number} {item.title}"
+        title = f"{item.number} {localized(item, 'title')}"
         if item.edition > 1:
-            title += " " + _("(edition %(n)s)") % {"n": item.edition}
+            title = _("%(standard)s (edition %(n)s)") % {
+                "standard": title,
+                "n": item.edition,
+            }
         return title
 
     # Atom's summary is HTML (Django writes type="html"): the plain text of
     # a scope or a comment is escaped as HTML here, and once more as XML by
     # the feed, so that a reader shows `<script>` rather than running it.
     def item_description(self, item):
-        return escape(item.scope)
+        return escape(localized(item, "scope"))
 
     def item_categories(self, item):
         # The standard's public status now: an edition of an abolished
@@ -102,22 +109,22 @@ class FieldPublicationsFeed(PublicationsFeed):
 
     def title(self, obj):
         return _("%(portal)s: new publications in %(field)s") % {
-            "portal": settings.PORTAL_NAME,
-            "field": obj.obj.name,
+            "portal": portal_name(),
+            "field": localized(obj.obj, "name"),
         }
 
     def link(self, obj):
-        return f"/standards/?field={obj.obj.slug}"
+        return f"{reverse('catalogue:search')}?field={obj.obj.slug}"
 
     def editions(self, obj):
         return latest_editions(field=obj.obj)
 
 
 ACTION_TITLES = {
-    "publish": _("Published"),
-    "reaffirm": _("Reaffirmed"),
-    "start_renewal": _("Renewal started"),
-    "abolish": _("Abolished"),
+    "publish": gettext_lazy("Published"),
+    "reaffirm": gettext_lazy("Reaffirmed"),
+    "start_renewal": gettext_lazy("Renewal started"),
+    "abolish": gettext_lazy("Abolished"),
 }
 
 
@@ -134,7 +141,7 @@ class StandardChangesFeed(Feed):
         return standard_url(obj.obj.pk)
 
     def author_name(self, obj):
-        return settings.PORTAL_NAME
+        return portal_name()
 
     def items(self, obj):
         entries = public_history(obj.obj)
@@ -144,7 +151,10 @@ class StandardChangesFeed(Feed):
 
     def item_title(self, item):
         label = ACTION_TITLES.get(item.action, item.action)
-        return f"{label}: {_public_name(item.standard)}"
+        return _("%(action)s: %(standard)s") % {
+            "action": label,
+            "standard": _public_name(item.standard),
+        }
 
     def item_description(self, item):
         return escape(item.comment)

@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Field, Organisation
+from portal.localized import LocalizedModelChoiceField
 from standards.models import PublicStatus
 from workplan.models import WorkItem
 
@@ -27,14 +29,15 @@ class CatalogueForm(forms.Form):
     A value that does not parse is reported and ignored, never an error page."""
 
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    field = forms.ModelChoiceField(
+    field = LocalizedModelChoiceField(
         label=_("Field"),
         queryset=Field.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label=_("Any field"),
     )
-    work_item = forms.ModelChoiceField(
+    work_item = LocalizedModelChoiceField(
+        attr="title",
         label=_("Work item"),
         queryset=WorkItem.objects.all(),
         to_field_name="slug",
@@ -49,7 +52,7 @@ class CatalogueForm(forms.Form):
     year = forms.IntegerField(
         label=_("Published in"), min_value=1900, max_value=9999, required=False
     )
-    organisation = forms.ModelChoiceField(
+    organisation = LocalizedModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         to_field_name="slug",
@@ -80,3 +83,20 @@ class CatalogueForm(forms.Form):
         """How many filters besides the words are set (sorting included)."""
         filters = self.filters()
         return sum(bool(value) for name, value in filters.items() if name != "q")
+
+
+class SuggestForm(forms.Form):
+    """What the search box holds while it is typed in, for suggestions."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=200,  # the search box's own limit
+        required=False,
+        validators=[
+            RegexValidator(
+                r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+                inverse_match=True,
+                message=_("The search may not contain control characters."),
+            )
+        ],
+    )

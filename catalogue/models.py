@@ -16,8 +16,9 @@ class PostgresGinIndex(GinIndex):
 
 
 class SearchDocument(models.Model):
-    """What search knows of one public standard: its number, title, scope and
-    the text of its in-force edition, analysed by ``catalogue.analysis``.
+    """What search knows of one public standard: its number, title, scope
+    (each in both languages when it has both) and the text of its in-force
+    edition, analysed by ``catalogue.analysis``.
 
     On PostgreSQL the two vectors are what a search reads, through their GIN
     indexes: ``english_vector`` (``to_tsvector('english', ...)``, weighted
@@ -39,7 +40,9 @@ class SearchDocument(models.Model):
     )
     number = models.CharField(_("number"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=300)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     scope = models.TextField(_("scope"), blank=True)
+    scope_zh = models.TextField(_("scope (Chinese)"), blank=True)
     body = models.TextField(_("text"), blank=True)
     edition = models.PositiveIntegerField(_("edition"), null=True)
     published_on = models.DateField(_("publication date"), null=True, db_index=True)

@@ -26,13 +26,21 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Greatest, Left, Lower, StrIndex, Substr
+from django.db.models.functions import (
+    Coalesce,
+    Greatest,
+    Left,
+    Lower,
+    StrIndex,
+    Substr,
+)
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from committees.models import Field, Organisation
 from portal.api import CountedPaginator
+from portal.localized import reads_chinese
 from portal.public_cache import cached_public
 from standards import permissions
 from standards.models import PUBLISHED, HistoryEntry, PublicStatus, Standard, Status
@@ -231,6 +239,8 @@ def _results() -> QuerySet[Standard]:
             edition_number=F("search_document__edition"),
             public_title=F("search_document__title"),
             public_scope=F("search_document__scope"),
+            public_title_zh=F("search_document__title_zh"),
+            public_scope_zh=F("search_document__scope_zh"),
         )
     )
 
@@ -242,20 +252,25 @@ def _standards_in_order(ids: list[int]) -> list[Standard]:
 
 
 def _search_postgres(qs, parsed: analysis.ParsedQuery):
+    match, rank = _match_postgres(parsed)
+    return qs.filter(match).annotate(rank=rank)
+
+
+def _match_postgres(parsed: analysis.ParsedQuery):
     """Match on the GIN-indexed vectors of the whole document; rank on the
     small vectors of its head (number and title, then scope), so ranking
     thousands of matches never reads their long texts. Matches in the text
     alone tie, and come in order of number."""
-    rank = Value(0.0, output_field=FloatField())
+    match, rank = Q(), Value(0.0, output_field=FloatField())
     if parsed.words:
         query = english_query(parsed)
-        qs = qs.filter(search_document__english_vector=query)
+        match &= Q(search_document__english_vector=query)
         rank = rank + SearchRank(F("search_document__english_head_vector"), query)
     if parsed.cjk or parsed.cjk_prefix:
         query = SearchQuery(parsed.cjk_tsquery(), config="simple", search_type="raw")
-        qs = qs.filter(search_document__cjk_vector=query)
+        match &= Q(search_document__cjk_vector=query)
         rank = rank + SearchRank(F("search_document__cjk_head_vector"), query)
-    return qs.annotate(rank=rank)
+    return match, rank
 
 
 def english_query(parsed: analysis.ParsedQuery) -> SearchQuery:
@@ -265,22 +280,53 @@ def english_query(parsed: analysis.ParsedQuery) -> SearchQuery:
 
 
 def _search(qs, parsed: analysis.ParsedQuery):
+    match, rank = _match(parsed)
+    return qs.filter(match).annotate(rank=rank)
+
+
+def _match(parsed: analysis.ParsedQuery):
     """SQLite: every stem and CJK term must be among the document's terms.
     A match in the number, title or scope weighs three times one in the text."""
-    rank = Value(0, output_field=IntegerField())
+    match, rank = Q(), Value(0, output_field=IntegerField())
     wanted = [("stems", f" {s} ") for s in parsed.stems]
     wanted += [("cjk", f" {t} ") for t in parsed.cjk]
     wanted += [("cjk", f" {c}") for c in parsed.cjk_prefix]
     for column, needle in wanted:
         in_head = Q(**{f"search_document__head_{column}__contains": needle})
         in_body = Q(**{f"search_document__body_{column}__contains": needle})
-        qs = qs.filter(in_head | in_body)
+        match &= in_head | in_body
         rank = rank + Case(
             When(in_head, then=Value(3)),
             When(in_body, then=Value(1)),
             default=Value(0),
         )
-    return qs.annotate(rank=rank)
+    return match, rank
+
+
+def full_text_search(qs: QuerySet[Standard], q: str, *, also: Q | None = None):
+    """``qs`` narrowed to the standards the catalogue's search finds for ``q``
+    in their public record (the search index: English stems and Chinese
+    bigrams of number, titles, scopes and text), or that match ``also``;
+    each with its ``search_rank`` as the catalogue ranks it (0 for those
+    found by ``also`` alone). The API's ``q`` asks this, so that it finds
+    and ranks what the catalogue page does; order by ``SEARCH_ORDERING``.
+    Nothing for a query of stop words or punctuation alone."""
+    parsed = analysis.parse_query(q)
+    if uses_tsvector():
+        zero = Value(0.0, output_field=FloatField())
+    else:
+        zero = Value(0, output_field=IntegerField())
+    if parsed.is_empty:
+        found = qs.filter(also) if also is not None else qs.none()
+        return found.annotate(search_rank=zero)
+    match, rank = _match_postgres(parsed) if uses_tsvector() else _match(parsed)
+    if also is not None:
+        match |= also
+    return qs.filter(match).annotate(search_rank=Coalesce(rank, zero))
+
+
+# The catalogue's "relevance" order, over ``full_text_search``'s rank.
+SEARCH_ORDERING = (F("search_rank").desc(), "number", "pk")
 
 
 # --- snippets -------------------------------------------------------------
@@ -608,3 +654,86 @@ def public_vocabulary() -> list[str]:
         return sorted(words)[:VOCABULARY_LIMIT]
 
     return cached_public("catalogue-vocabulary", (), compute)
+
+
+# --- suggestions while typing ---------------------------------------------
+
+SUGGEST_LIMIT = 8
+# What a query to suggest from may hold: the search box's own limit is 200;
+# a number or a few words of a title are far shorter.
+SUGGEST_MAX_CHARS = 100
+SUGGEST_MAX_WORDS = 6
+# Separators of the words of a title, before which a typed word may start.
+_TITLE_WORD_STARTS = (" ", "-", "(", "/", "“", '"')
+
+
+def suggest_standards(q: str, *, limit: int = SUGGEST_LIMIT) -> list[dict]:
+    """Up to ``limit`` public standards (abolished ones left out, as the
+    catalogue leaves them out) for a search box being typed in: those whose
+    number starts with ``q`` (or has a part that does: "0003" finds
+    "LLMSWG 0003:2026"), or whose title has, for each word of ``q``, a word
+    starting with it (Chinese: contains it), in English or in Chinese.
+    Numbers matched first, then titles starting with ``q``, then by number.
+
+    Only the public record is read: numbers and titles as the search index
+    copied them from the in-force edition, never a draft's or a renewal's
+    own title. Each as ``{"number", "title", "url"}``, the title in the
+    reader's language where the standard has it, kept in the public cache
+    until the public data changes."""
+    q = " ".join(q.split())[:SUGGEST_MAX_CHARS]
+    if not q:
+        return []
+    chinese = reads_chinese()
+    return cached_public(
+        "catalogue-suggest",
+        (q.lower(), limit, chinese),
+        lambda: _suggest(q, limit, chinese=chinese),
+    )
+
+
+def _title_words(column: str, words: list[str]) -> Q:
+    """Each of ``words`` starts a word of the title in ``column``."""
+    found = Q()
+    for word in words:
+        if analysis.CJK_RUN.search(word):
+            found &= Q(**{f"search_document__{column}__icontains": word})
+            continue
+        starts = Q(**{f"search_document__{column}__istartswith": word})
+        for separator in _TITLE_WORD_STARTS:
+            starts |= Q(**{f"search_document__{column}__icontains": separator + word})
+        found &= starts
+    return found
+
+
+def _suggest(q: str, limit: int, *, chinese: bool) -> list[dict]:
+    words = q.split()[:SUGGEST_MAX_WORDS]
+    in_number = Q(search_document__number__istartswith=q) | Q(
+        search_document__number__icontains=f" {q}"
+    )
+    in_title = _title_words("title", words) | _title_words("title_zh", words)
+    qs = (
+        Standard.objects.public()
+        .exclude(status=Status.ABOLISHED)
+        .filter(in_number | in_title)
+        .annotate(
+            number_shown=F("search_document__number"),
+            title_shown=F("search_document__title"),
+            title_zh_shown=F("search_document__title_zh"),
+            order=Case(
+                When(in_number, then=Value(0)),
+                When(search_document__title__istartswith=q, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("order", "number_shown", "title_shown", "pk")
+        .values("pk", "number_shown", "title_shown", "title_zh_shown")[:limit]
+    )
+    return [
+        {
+            "number": row["number_shown"] or "",
+            "title": (chinese and row["title_zh_shown"]) or row["title_shown"],
+            "url": standard_url(row["pk"]),
+        }
+        for row in qs
+    ]

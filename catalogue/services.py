@@ -18,11 +18,15 @@ logger = logging.getLogger(__name__)
 VECTORS_SQL = """
 UPDATE catalogue_searchdocument SET
     english_head_vector =
-        setweight(to_tsvector('english', number || ' ' || title), 'A')
-        || setweight(to_tsvector('english', scope), 'B'),
+        setweight(
+            to_tsvector('english', number || ' ' || title || ' ' || title_zh), 'A'
+        )
+        || setweight(to_tsvector('english', scope || ' ' || scope_zh), 'B'),
     english_vector =
-        setweight(to_tsvector('english', number || ' ' || title), 'A')
-        || setweight(to_tsvector('english', scope), 'B')
+        setweight(
+            to_tsvector('english', number || ' ' || title || ' ' || title_zh), 'A'
+        )
+        || setweight(to_tsvector('english', scope || ' ' || scope_zh), 'B')
         || setweight(to_tsvector('english', body), 'D'),
     cjk_head_vector = setweight(to_tsvector('simple', head_cjk), 'A'),
     cjk_vector =
@@ -46,9 +50,12 @@ def in_force_edition(standard: Standard) -> Edition | None:
     )
 
 
-def document_fields(*, number, title, scope, body, stems: bool) -> dict:
-    """The analysed columns of a document; ``body`` is plain text."""
-    head = f"{number} {title}\n{scope}"
+def document_fields(
+    *, number, title, scope, body, stems: bool, title_zh="", scope_zh=""
+) -> dict:
+    """The analysed columns of a document; ``body`` is plain text. The head
+    holds the title and scope in both languages, so either finds it."""
+    head = f"{number} {title}\n{title_zh}\n{scope}\n{scope_zh}"
     fields = {
         "head_cjk": analysis.terms_field(analysis.cjk_terms(head)),
         "body_cjk": analysis.terms_field(analysis.cjk_terms(body)),
@@ -95,14 +102,16 @@ def _write_document(standard_id: int) -> SearchDocument | None:
     number = standard.number or edition.number or ""
     # The public record: the edition's title and scope, never the ones a
     # renewal's draft is given meanwhile.
-    title = edition.title
-    scope = edition.scope
+    title, title_zh = edition.title, edition.title_zh
+    scope, scope_zh = edition.scope, edition.scope_zh
     document, _created = SearchDocument.objects.update_or_create(
         standard=standard,
         defaults={
             "number": number,
             "title": title,
+            "title_zh": title_zh,
             "scope": scope,
+            "scope_zh": scope_zh,
             "body": body,
             "edition": edition.edition,
             "published_on": edition.published_on,
@@ -111,6 +120,8 @@ def _write_document(standard_id: int) -> SearchDocument | None:
                 number=number,
                 title=title,
                 scope=scope,
+                title_zh=title_zh,
+                scope_zh=scope_zh,
                 body=body,
                 stems=not uses_tsvector(),
             ),

@@ -17,7 +17,16 @@ STATIC_PAGES = [
 ]
 
 
-class StaticPagesSitemap(Sitemap):
+class I18nSitemap(Sitemap):
+    """Every page at its address in each language, each naming the others
+    (``hreflang`` alternates, English as ``x-default``; portal.i18n)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(I18nSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -35,7 +44,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class StandardsSitemap(Sitemap):
+class StandardsSitemap(I18nSitemap):
     changefreq = "monthly"
     in_force_priority = 0.8
     limit = 10_000

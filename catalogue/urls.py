@@ -10,6 +10,7 @@ app_name = "catalogue"
 urlpatterns = [
     path("standards/", views.search, name="search"),
     path("standards/export.csv", views.export_csv, name="export"),
+    path("standards/suggest", views.suggest, name="suggest"),
     path("feeds/standards.atom", feeds.PublicationsFeed(), name="feed"),
     path(
         "feeds/fields/<slug:slug>.atom",

@@ -4,9 +4,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from portal.api import error_body
+from portal.localized import localized
+from portal.public_cache import cache_public_response
 from portal.spreadsheet import csv_writer
 
-from .forms import STATUS_CHOICES, CatalogueForm
+from .forms import STATUS_CHOICES, CatalogueForm, SuggestForm
 from .links import standard_url
 from .selectors import (
     catalogue_choices,
@@ -14,6 +17,7 @@ from .selectors import (
     catalogue_search,
     public_state,
     search_suggestion,
+    suggest_standards,
 )
 
 PER_PAGE = 20
@@ -65,6 +69,22 @@ def search(request):
 
 
 @require_GET
+@cache_public_response
+def suggest(request):
+    """Public standards for the search box as it is typed in (JSON):
+    ``{"q": ..., "suggestions": [{"number", "title", "url"}, ...]}``, at most
+    eight; a query the form refuses (too long, control characters) is a 400
+    naming the field and the reason."""
+    form = SuggestForm(request.GET)
+    if not form.is_valid():
+        errors = {name: [str(m) for m in ms] for name, ms in form.errors.items()}
+        message = next(iter(errors.values()))[0]
+        return JsonResponse(error_body("invalid", message, errors), status=400)
+    q = form.cleaned_data["q"]
+    return JsonResponse({"q": q, "suggestions": suggest_standards(q)})
+
+
+@require_GET
 def export_csv(request):
     """The current result list (every page of it) as CSV."""
     filters = CatalogueForm(request.GET).filters()
@@ -79,11 +99,11 @@ def export_csv(request):
         writer.writerow(
             [
                 s.number or "",
-                s.public_title,
+                localized(s, "public_title"),
                 public_state(s),
-                s.field.name,
-                s.work_item.title if s.work_item else "",
-                s.organisation.name,
+                localized(s.field, "name"),
+                localized(s.work_item, "title") if s.work_item else "",
+                localized(s.organisation, "name"),
                 s.edition_number or "",
                 s.published_on.isoformat() if s.published_on else "",
                 base + standard_url(s.pk),
@@ -94,21 +114,31 @@ def export_csv(request):
 
 @require_GET
 def robots_txt(request):
+    # The pages no crawler should read, at their address in every language
+    # (English unprefixed, the others under /<code>/: portal.i18n).
+    prefixes = [""] + [
+        f"/{code}"
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    ]
     lines = [
         "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
         *(
-            f"Disallow: {path}"
+            f"Disallow: {prefix}{path}"
+            for prefix in prefixes
             for path in (
-                "/admin/",
                 "/accounts/",
-                "/api/",
                 "/drafts/",
                 "/review/",
                 "/dashboard/",
                 "/standards/export.csv",
+                "/standards/suggest",
             )
         ),
-        f"Sitemap: {request.build_absolute_uri(reverse('catalogue:sitemap'))}",
+        # The root's sitemap (portal.urls), one address in every language.
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -16,21 +16,39 @@ from .models import (
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+    list_display = ["name", "name_zh"]
+    # Each Chinese column beside its English one.
+    fields = [("name", "name_zh"), ("goal", "goal_zh"), ("vision", "vision_zh")]
 
 
 @admin.register(ProcedureStep)
 class ProcedureStepAdmin(admin.ModelAdmin):
-    list_display = ["order", "title"]
+    list_display = ["order", "title", "title_zh"]
     list_display_links = ["title"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "title_zh", "description"]
+    fields = ["order", ("title", "title_zh"), ("description", "description_zh")]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_member", "member_order", "website", "is_sample"]
+    list_display = [
+        "name",
+        "name_zh",
+        "is_member",
+        "member_order",
+        "website",
+        "is_sample",
+    ]
     list_filter = ["is_member", "is_sample"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_zh"]
+    fields = [
+        ("name", "name_zh"),
+        "slug",
+        "is_member",
+        "member_order",
+        "website",
+        "is_sample",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["member_order", "name"]
 
@@ -38,7 +56,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 class SubfieldInline(admin.TabularInline):
     model = Field
     fk_name = "parent"
-    fields = ["name", "slug", "order"]
+    fields = ["name", "name_zh", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
     extra = 0
     verbose_name = _("subfield")
@@ -47,9 +65,16 @@ class SubfieldInline(admin.TabularInline):
 
 @admin.register(Field)
 class FieldAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "order"]
+    list_display = ["name", "name_zh", "parent", "order"]
     list_filter = [("parent", admin.EmptyFieldListFilter), "parent"]
-    search_fields = ["name", "parent__name"]
+    search_fields = ["name", "name_zh", "parent__name"]
+    fields = [
+        ("name", "name_zh"),
+        "slug",
+        "parent",
+        "order",
+        ("description", "description_zh"),
+    ]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["parent"]
     inlines = [SubfieldInline]
@@ -68,6 +93,9 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ["roles__kind", "is_sample", "organisation__is_member"]
     search_fields = ["name", "title", "organisation__name", "user__username"]
     list_select_related = ["organisation", "user"]
+    # A person's name stays as they write it; their job title may have a
+    # Chinese one.
+    fields = ["name", ("title", "title_zh"), "organisation", "user", "is_sample"]
     autocomplete_fields = ["organisation", "user"]
     inlines = [RoleInline]
 

@@ -11,8 +11,11 @@ class WorkingGroup(models.Model):
     """The working group itself: its name, goal and vision (one row)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
     goal = models.TextField(_("goal"))
+    goal_zh = models.TextField(_("goal (Chinese)"), blank=True)
     vision = models.TextField(_("vision"))
+    vision_zh = models.TextField(_("vision (Chinese)"), blank=True)
 
     class Meta:
         verbose_name = _("working group")
@@ -27,7 +30,9 @@ class ProcedureStep(models.Model):
 
     order = models.PositiveSmallIntegerField(_("order"), unique=True)
     title = models.CharField(_("title"), max_length=200, unique=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
 
     class Meta:
         ordering = ["order"]
@@ -40,6 +45,12 @@ class ProcedureStep(models.Model):
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_zh = models.CharField(
+        _("name (Chinese)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The organisation's official Chinese name."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     is_member = models.BooleanField(
         _("member organisation"),
@@ -65,6 +76,7 @@ class Field(models.Model):
     """A field of the working group, or a subfield of one (two levels only)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -76,6 +88,7 @@ class Field(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -102,8 +115,10 @@ class Field(models.Model):
 
 
 class Person(models.Model):
+    # People's names stay as they write them: no Chinese column for them.
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -270,6 +285,11 @@ class SeedRecord(models.Model):
     object_pk = models.CharField(_("object id"), max_length=64)
     values_hash = models.CharField(
         _("hash of the seeded values"), max_length=64, help_text=_("SHA-256.")
+    )
+    # The Chinese columns the loader wrote (from the seed's translation
+    # file), each with the hash of the value it last wrote there.
+    chinese_hashes = models.JSONField(
+        _("hashes of the seeded Chinese values"), default=dict, blank=True
     )
     loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
 

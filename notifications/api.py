@@ -10,6 +10,7 @@ to watch and to stop watching alike.
 
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
@@ -32,7 +33,9 @@ class StandardRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(allow_null=True)
     title = serializers.SerializerMethodField(
-        help_text="The draft's title for its audience, else the public record's."
+        help_text=gettext_lazy(
+            "The draft's title for its audience, else the public record's."
+        )
     )
 
     def get_title(self, standard) -> str:
@@ -47,13 +50,15 @@ class NotificationSerializer(serializers.ModelSerializer):
         choices=Category.choices,
         read_only=True,
         help_text=(
-            "`action` when the notification asks you to do something, "
-            "`information` otherwise."
+            gettext_lazy(
+                "`action` when the notification asks you to do something, "
+                "`information` otherwise."
+            )
         ),
     )
     read = serializers.BooleanField(source="is_read", read_only=True)
     link = serializers.SerializerMethodField(
-        help_text="The page the notification is about, if there is one."
+        help_text=gettext_lazy("The page the notification is about, if there is one.")
     )
 
     class Meta:
@@ -79,7 +84,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkedSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="How many were unread until now.")
+    marked = serializers.IntegerField(
+        help_text=gettext_lazy("How many were unread until now.")
+    )
 
 
 class WatchSerializer(serializers.ModelSerializer):
@@ -107,8 +114,10 @@ class DeliverySerializer(serializers.Serializer):
     delivery = serializers.ChoiceField(
         choices=Delivery.choices,
         help_text=(
-            "`immediate`: one e-mail per notification; `digest`: one e-mail a "
-            "day with all of them; `off`: no e-mail."
+            gettext_lazy(
+                "`immediate`: one e-mail per notification; `digest`: one e-mail a "
+                "day with all of them; `off`: no e-mail."
+            )
         ),
     )
 
@@ -135,12 +144,14 @@ class NotificationFilter(filters.FilterSet):
     unread = filters.BooleanFilter(
         field_name="read_at",
         lookup_expr="isnull",
-        label="Only unread (true) or only read (false) notifications",
+        label=gettext_lazy("Only unread (true) or only read (false) notifications"),
     )
     category = filters.ChoiceFilter(
         choices=Category.choices,
         method="in_category",
-        label="Only those that need your action, or only those for information",
+        label=gettext_lazy(
+            "Only those that need your action, or only those for information"
+        ),
     )
 
     class Meta:
@@ -153,10 +164,12 @@ class NotificationFilter(filters.FilterSet):
 
 @extend_schema_view(
     get=extend_schema(
-        summary="Your notifications",
+        summary=gettext_lazy("Your notifications"),
         description=(
-            "Newest first; `unread=true` gives the unread ones only, "
-            "`category=action` those that ask you to act."
+            gettext_lazy(
+                "Newest first; `unread=true` gives the unread ones only, "
+                "`category=action` those that ask you to act."
+            )
         ),
     )
 )
@@ -174,7 +187,7 @@ class NotificationList(SignedIn, ConditionalGetMixin, generics.ListAPIView):
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Mark one of your notifications read",
+        summary=gettext_lazy("Mark one of your notifications read"),
         request=None,
         responses=NotificationSerializer,
     )
@@ -191,7 +204,7 @@ class NotificationRead(SignedIn, APIView):
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Mark all your notifications read",
+        summary=gettext_lazy("Mark all your notifications read"),
         request=None,
         responses=MarkedSerializer,
     )
@@ -207,10 +220,12 @@ class NotificationReadAll(SignedIn, APIView):
 
 @extend_schema_view(
     get=extend_schema(
-        summary="What you watch",
+        summary=gettext_lazy("What you watch"),
         description=(
-            "The fields (with their subfields) and standards you watch: you are "
-            "told when a standard among them is published or abolished."
+            gettext_lazy(
+                "The fields (with their subfields) and standards you watch: you are "
+                "told when a standard among them is published or abolished."
+            )
         ),
     )
 )
@@ -240,13 +255,17 @@ WATCH_RESPONSES = {200: WatchSerializer, 201: WatchSerializer}
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Watch a standard",
-        description="201 when a new watch is made, 200 if you watched it already.",
+        summary=gettext_lazy("Watch a standard"),
+        description=gettext_lazy(
+            "201 when a new watch is made, 200 if you watched it already."
+        ),
         request=None,
         responses=WATCH_RESPONSES,
     ),
     delete=extend_schema(
-        summary="Stop watching a standard", request=None, responses={204: None}
+        summary=gettext_lazy("Stop watching a standard"),
+        request=None,
+        responses={204: None},
     ),
 )
 class StandardWatch(WatchView):
@@ -268,16 +287,20 @@ class StandardWatch(WatchView):
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Watch a field",
+        summary=gettext_lazy("Watch a field"),
         description=(
-            "Covers its subfields. 201 when a new watch is made, 200 if you "
-            "watched it already."
+            gettext_lazy(
+                "Covers its subfields. 201 when a new watch is made, 200 if you "
+                "watched it already."
+            )
         ),
         request=None,
         responses=WATCH_RESPONSES,
     ),
     delete=extend_schema(
-        summary="Stop watching a field", request=None, responses={204: None}
+        summary=gettext_lazy("Stop watching a field"),
+        request=None,
+        responses={204: None},
     ),
 )
 class FieldWatch(WatchView):
@@ -298,16 +321,20 @@ class FieldWatch(WatchView):
 
 @extend_schema_view(
     get=extend_schema(
-        summary="Your e-mail choices",
+        summary=gettext_lazy("Your e-mail choices"),
         description=(
-            "Which kinds of notification are also sent by e-mail; every "
-            "notification is shown in the portal."
+            gettext_lazy(
+                "Which kinds of notification are also sent by e-mail; every "
+                "notification is shown in the portal."
+            )
         ),
         responses=EmailPreferencesSerializer,
     ),
     put=extend_schema(
-        summary="Choose which kinds are sent by e-mail",
-        description="Give every kind: true to have it e-mailed, false not to.",
+        summary=gettext_lazy("Choose which kinds are sent by e-mail"),
+        description=gettext_lazy(
+            "Give every kind: true to have it e-mailed, false not to."
+        ),
         request=EmailPreferencesSerializer,
         responses=EmailPreferencesSerializer,
     ),
@@ -326,12 +353,14 @@ class Preferences(SignedIn, APIView):
 
 @extend_schema_view(
     get=extend_schema(
-        summary="How you receive notification e-mails",
+        summary=gettext_lazy("How you receive notification e-mails"),
         responses=DeliverySerializer,
     ),
     put=extend_schema(
-        summary="Choose immediate e-mails, a daily digest or none",
-        description="The kinds turned off in the e-mail choices are never sent.",
+        summary=gettext_lazy("Choose immediate e-mails, a daily digest or none"),
+        description=gettext_lazy(
+            "The kinds turned off in the e-mail choices are never sent."
+        ),
         request=DeliverySerializer,
         responses=DeliverySerializer,
     ),

@@ -19,14 +19,16 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.selectors import recipient_locale, recipient_locales
 from committees.models import Field, Role
 from committees.selectors import display_name
 from portal.errors import ApplicationError
+from portal.i18n import speaking_to
+from portal.naming import portal_name
 from portal.queue import enqueue
 from standards import permissions
 from standards.actions import action_label, action_sentence
@@ -154,7 +156,7 @@ def recipients_for(entry: HistoryEntry) -> list[tuple[int, str]]:
 # The kind refines the action's sentence (standards.actions) where the
 # recipient is the object of the action.
 KIND_MESSAGES = {
-    Kind.EXPERT_ASSIGNED: _lazy(
+    Kind.EXPERT_ASSIGNED: gettext_lazy(
         "%(who)s assigned you as an expert for “%(standard)s”."
     ),
 }
@@ -218,12 +220,15 @@ def notify_history_entry(entry: HistoryEntry) -> None:
     recipients = recipients_for(entry)
     if recipients:
         users = User.objects.in_bulk([user_id for user_id, _kind in recipients])
+        locales = recipient_locales(user_id for user_id, _kind in recipients)
+
+        def message(user_id: int, kind: str) -> str:
+            # Stored as written: in the recipient's language.
+            with speaking_to(locales[user_id]):
+                return message_for(entry, kind=kind, user=users.get(user_id))
+
         notifications_create(
-            recipients=recipients,
-            standard=entry.standard,
-            message=lambda user_id, kind: message_for(
-                entry, kind=kind, user=users.get(user_id)
-            ),
+            recipients=recipients, standard=entry.standard, message=message
         )
 
 
@@ -310,11 +315,14 @@ def notifications_send(*, notification_ids: Iterable[int]) -> int:
     if not wanted:
         return 0
     sent, failed = [], {}
+    locales = recipient_locales(n.recipient_id for n in wanted)
     try:
         with get_connection(fail_silently=False) as connection:
             for notification in wanted:
                 try:
-                    connection.send_messages([_email(notification)])
+                    with speaking_to(locales[notification.recipient_id]):
+                        email = _email(notification)
+                    connection.send_messages([email])
                 except Exception as exc:  # noqa: BLE001 — retried by the sweep
                     failed[notification.pk] = exc
                 else:
@@ -351,11 +359,14 @@ def _claim(ids: list[int]) -> list[int]:
 
 
 def _email(notification: Notification) -> EmailMessage:
-    subject = f"[{settings.PORTAL_NAME}] {notification.get_kind_display()}"
+    """The e-mail of one notification; made in the recipient's language and
+    time zone (``speaking_to``), so are its subject, time and link."""
+    subject = f"[{portal_name()}] {notification.get_kind_display()}"
     body = notification.message
     link = notification.link()
     if link:
         body += "\n\n" + settings.PORTAL_BASE_URL.rstrip("/") + link
+    body += "\n\n" + _("Time: %(when)s") % {"when": _when(notification.created)}
     return EmailMessage(
         subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
     )
@@ -424,7 +435,9 @@ def digest_send(*, user_id: int, now=None) -> int:
     if not (user.is_active and user.email):
         return 0
     try:
-        _digest_email(user, notifications).send(fail_silently=False)
+        with speaking_to(recipient_locale(user)):
+            email = _digest_email(user, notifications)
+        email.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 — the next run tries again
         logger.warning("digest for user %s not sent: %s", user_id, exc)
         Notification.objects.filter(pk__in=claimed).update(
@@ -435,7 +448,13 @@ def digest_send(*, user_id: int, now=None) -> int:
     return 1
 
 
+def _when(moment) -> str:
+    """A time as the reader writes it, in their zone (``speaking_to``)."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def _digest_email(user, notifications: list[Notification]) -> EmailMessage:
+    """The digest, made in the recipient's language and time zone."""
     base = settings.PORTAL_BASE_URL.rstrip("/")
     count = len(notifications)
     title = ngettext(
@@ -443,7 +462,7 @@ def _digest_email(user, notifications: list[Notification]) -> EmailMessage:
         "Your daily digest: %(count)d notifications",
         count,
     ) % {"count": count}
-    subject = f"[{settings.PORTAL_NAME}] {title}"
+    subject = f"[{portal_name()}] {title}"
     parts = []
     for category in Category:
         items = [n for n in notifications if n.category == category]
@@ -453,6 +472,7 @@ def _digest_email(user, notifications: list[Notification]) -> EmailMessage:
         for notification in items:
             lines.append("")
             lines.append("* " + notification.message.replace("\n", "\n  "))
+            lines.append("  " + _when(notification.created))
             link = notification.link()
             if link:
                 lines.append("  " + base + link)
@@ -644,7 +664,7 @@ def review_reminders_send(*, today=None) -> int:
                 notifications_create(
                     recipients=[(user_id, Kind.REVIEW_DUE) for user_id in recipients],
                     standard=standard,
-                    message=_review_message(standard, days_left),
+                    message=_ReviewMessage(standard, days_left, recipients),
                 )
         except IntegrityError:  # another run recorded it at the same moment
             continue
@@ -652,16 +672,30 @@ def review_reminders_send(*, today=None) -> int:
     return sent
 
 
-def _review_message(standard: Standard, days_left: int) -> str:
+class _ReviewMessage:
+    """The reminder's text for each recipient: in their language, the date
+    as they write it."""
+
+    def __init__(self, standard: Standard, days_left: int, recipients):
+        self.standard, self.days_left = standard, days_left
+        self.locales = recipient_locales(recipients)
+
+    def __call__(self, user_id: int, kind: str) -> str:
+        with speaking_to(self.locales[user_id]):
+            return _review_sentence(self.standard, self.days_left)
+
+
+def _review_sentence(standard: Standard, days_left: int) -> str:
+    due = formats.date_format(standard.review_due, "DATE_FORMAT")
     if days_left < 0:
         return _(
             "The systematic review of “%(standard)s” is overdue by %(days)d days "
             "(due %(due)s)."
-        ) % {"standard": standard, "days": -days_left, "due": standard.review_due}
+        ) % {"standard": standard, "days": -days_left, "due": due}
     if days_left == 0:
         return _("The systematic review of “%(standard)s” is due today.") % {
             "standard": standard
         }
     return _(
         "The systematic review of “%(standard)s” is due in %(days)d days (on %(due)s)."
-    ) % {"standard": standard, "days": days_left, "due": standard.review_due}
+    ) % {"standard": standard, "days": days_left, "due": due}

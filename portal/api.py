@@ -6,6 +6,9 @@ Every error of the API has one shape::
 
     {"code": "conflict", "message": "…", "errors": {"field": ["…"]}}
 
+(portal.api_http adds the RFC 9457 members ``type``, ``title``, ``status``,
+``detail`` and ``instance`` on the way out.)
+
 ``portal.errors.ApplicationError`` (the rules refusing an action) becomes its
 status here and nowhere else.
 """
@@ -14,6 +17,7 @@ import hashlib
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
@@ -24,10 +28,11 @@ from django.core.exceptions import (
 from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, filters, pagination, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -60,7 +65,10 @@ def _messages(detail) -> list[str]:
     if isinstance(detail, dict):
         found = []
         for key, value in detail.items():
-            found += [f"{key}: {message}" for message in _messages(value)]
+            found += [
+                _("%(field)s: %(message)s") % {"field": key, "message": message}
+                for message in _messages(value)
+            ]
         return found
     if isinstance(detail, list | tuple):
         return [message for item in detail for message in _messages(item)]
@@ -76,8 +84,10 @@ def _field_errors(detail) -> dict:
 def _first_message(errors: dict) -> str:
     for key, messages in errors.items():
         if messages:
-            prefix = "" if key == "non_field_errors" else f"{key}: "
-            return f"{prefix}{messages[0]}"
+            if key == "non_field_errors":
+                return messages[0]
+            # The field's name as the request gives it (a code, not translated).
+            return _("%(field)s: %(message)s") % {"field": key, "message": messages[0]}
     return _("Invalid input.")
 
 
@@ -161,15 +171,102 @@ class CountedPaginator(DjangoPaginator):
 
 class Pagination(pagination.PageNumberPagination):
     """Page numbers; a view may set ``known_count`` (the number of objects
-    of the filtered list) to spare the paginator its ``COUNT(*)``."""
+    of the filtered list) to spare the paginator its ``COUNT(*)``. The
+    next and previous pages are also in a ``Link`` header (RFC 8288)."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for rel, url in (
+                ("next", self.get_next_link()),
+                ("prev", self.get_previous_link()),
+            )
+            if url
+        ]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
 
     def paginate_queryset(self, queryset, request, view=None):
         count = getattr(view, "known_count", None)
         self.django_paginator_class = partial(CountedPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """``ordering=`` with the allowed fields only: an unknown one is a 400
+    that lists them, rather than silently ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",") if param.strip()]
+            allowed = [name for name, _label in self.get_valid_fields(queryset, view)]
+            unknown = [f for f in fields if f.lstrip("-") not in allowed]
+            if unknown:
+                message = _(
+                    "Unknown ordering %(unknown)s; allowed: %(allowed)s (each may "
+                    "start with - for descending)."
+                ) % {"unknown": ", ".join(unknown), "allowed": ", ".join(allowed)}
+                raise exceptions.ValidationError({self.ordering_param: [message]})
+        return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple):
+            for parameter in parameters:
+                parameter["schema"] = {
+                    "type": "string",
+                    "enum": [p + f for f in fields for p in ("", "-")],
+                }
+        return parameters
+
+
+def representation_etag(content: bytes) -> str:
+    """The ETag of an answer's JSON body (``ConditionalGetMixin``)."""
+    return quote_etag(hashlib.sha256(content).hexdigest()[:32])
+
+
+def with_etag(response: Response) -> Response:
+    """A write's answer with the ETag a GET of the resource sends now (the
+    same representation), to name in the next ``If-Match``."""
+    response["ETag"] = representation_etag(
+        JSONRenderer().render(response.data, "application/json")
+    )
+    return response
+
+
+def check_if_match(request, data) -> None:
+    """``If-Match`` on a write: it must name the ETag of ``data``, the
+    resource as a GET by the caller answers it now (412 otherwise; 428 when
+    missing and ``API_REQUIRE_IF_MATCH`` is on). ``*`` matches anything."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        if settings.API_REQUIRE_IF_MATCH:
+            raise ApplicationError(
+                _(
+                    "Send If-Match with the ETag of the standard as you last read it "
+                    "(GET)."
+                ),
+                code="precondition_required",
+            )
+        return
+    if header.strip() == "*":
+        return
+    current = representation_etag(JSONRenderer().render(data, "application/json"))
+    if current not in parse_etags(header):
+        raise ApplicationError(
+            _(
+                "The standard changed since you read it: read it again (GET) and "
+                "retry with its new ETag."
+            ),
+            code="precondition_failed",
+        )
 
 
 class ConditionalGetMixin:
@@ -188,7 +285,7 @@ class ConditionalGetMixin:
         if getattr(response, "accepted_media_type", "") != "application/json":
             return response
         response.render()
-        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        etag = representation_etag(response.content)
         response["ETag"] = etag
         last_modified = self.get_last_modified(request)
         if last_modified is not None:

@@ -2,6 +2,7 @@
 start from one address."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -20,9 +21,12 @@ RESOURCES = {
     "work_items": "api:work-items",
     "standards": "api:standards",
     "editions": "api:editions",
+    "lifecycle": "api:lifecycle",
     "notifications": "api:notifications",
     "notification_preferences": "api:notification-preferences",
     "watches": "api:watches",
+    "events": "api:events",
+    "webhooks": "api:webhooks",
     "schema": "api:schema",
     "docs": "api:docs",
     "redoc": "api:redoc",
@@ -38,10 +42,12 @@ class ApiIndex(ConditionalGetMixin, APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        summary="Where the resources are",
+        summary=gettext_lazy("Where the resources are"),
         description=(
-            "Absolute URLs of the API's collections, of its OpenAPI schema and "
-            "of its documentation."
+            gettext_lazy(
+                "Absolute URLs of the API's collections, of its OpenAPI schema and "
+                "of its documentation."
+            )
         ),
         responses=IndexSerializer,
         operation_id="index",

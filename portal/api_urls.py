@@ -7,6 +7,7 @@ from accounts import api as accounts_api
 from committees import api as committees_api
 from notifications import api as notifications_api
 from standards import api as standards_api
+from webhooks import api as webhooks_api
 from workplan import api as workplan_api
 
 from . import api_docs
@@ -17,6 +18,7 @@ v1 = [
     path("", ApiIndex.as_view(), name="index"),
     path("auth/tokens/", accounts_api.TokenList.as_view(), name="tokens"),
     path("auth/tokens/<int:pk>/", accounts_api.TokenDetail.as_view(), name="token"),
+    path("lifecycle/", standards_api.Lifecycle.as_view(), name="lifecycle"),
     path("fields/", committees_api.FieldList.as_view(), name="fields"),
     path("fields/<int:pk>/", committees_api.FieldDetail.as_view(), name="field"),
     path(
@@ -59,6 +61,21 @@ v1 = [
         "standards/<int:pk>/editions/",
         standards_api.StandardEditions.as_view(),
         name="standard-editions",
+    ),
+    path(
+        "standards/<int:pk>/editions/<int:edition>/pdf/",
+        standards_api.EditionPdfDownload.as_view(),
+        name="standard-edition-pdf",
+    ),
+    path(
+        "standards/<int:pk>/attachments/<int:attachment_id>/download/",
+        standards_api.AttachmentDownload.as_view(),
+        name="standard-attachment-download",
+    ),
+    path(
+        "standards/<int:pk>/audits/<int:audit_id>/certificate/",
+        standards_api.CertificateDownload.as_view(),
+        name="standard-audit-certificate",
     ),
     path(
         "standards/<int:pk>/history/",
@@ -146,6 +163,24 @@ v1 = [
         name="notification-delivery",
     ),
     path("watches/", notifications_api.WatchList.as_view(), name="watches"),
+    path("events/", webhooks_api.EventFeed.as_view(), name="events"),
+    path("webhooks/", webhooks_api.WebhookList.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks_api.WebhookDetail.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:pk>/deliveries/",
+        webhooks_api.DeliveryList.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/",
+        webhooks_api.DeliveryDetail.as_view(),
+        name="webhook-delivery",
+    ),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks_api.DeliveryRedeliver.as_view(),
+        name="webhook-delivery-redeliver",
+    ),
 ]
 
 app_name = "api"

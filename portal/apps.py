@@ -28,6 +28,11 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.apps import apps
+        from django.core.signals import request_started
+
+        from .i18n import reset_for_request
+
+        request_started.connect(reset_for_request, dispatch_uid="portal-i18n-reset")
 
         for label in PUBLIC_MODELS:
             model = apps.get_model(label)

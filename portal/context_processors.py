@@ -1,11 +1,11 @@
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from committees.selectors import user_roles
+from portal.naming import portal_name
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def account_name(user) -> str:
 def portal(request):
     user = getattr(request, "user", None)
     return {
-        "PORTAL_NAME": settings.PORTAL_NAME,
+        "PORTAL_NAME": portal_name(),
         # Few templates read the roles: look them up only when one does.
         "roles": SimpleLazyObject(lambda: user_roles(user)),
         # Every page of the site reads it; the API and feeds do not.

@@ -23,7 +23,9 @@ class ApplicationError(Exception):
     ``code`` says which kind of refusal it is, and so which HTTP status it
     becomes: ``conflict`` (409: wrong state, or changed meanwhile), ``forbidden``
     (403), ``not_found`` (404), ``invalid`` (400), ``too_large`` (413),
-    ``unsupported_type`` (415).
+    ``unsupported_type`` (415), ``already_in_state`` (409: a transition to
+    the state the standard is in), ``precondition_failed`` (412: a stale
+    ``If-Match``), ``precondition_required`` (428: ``If-Match`` missing).
     """
 
     status_by_code = {
@@ -33,6 +35,9 @@ class ApplicationError(Exception):
         "invalid": 400,
         "too_large": 413,
         "unsupported_type": 415,
+        "already_in_state": 409,
+        "precondition_failed": 412,
+        "precondition_required": 428,
     }
 
     def __init__(self, message, *, code: str = "invalid", field: str | None = None):

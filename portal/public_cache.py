@@ -78,7 +78,10 @@ def _from_clock() -> int:
 
 
 def _key(kind: str, parts: tuple) -> str:
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    # Every entry is kept per language: the text in it is translated, and
+    # the addresses in it carry the language's prefix (portal.i18n).
+    keyed = (translation.get_language(), parts)
+    digest = hashlib.sha256(repr(keyed).encode()).hexdigest()[:40]
     return f"public-data:{kind}:{digest}"
 
 
@@ -113,7 +116,7 @@ def _store(key: str, version: int, value: Any) -> None:
 def cached_public(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, or what it gave for the same ``parts`` since the public
     data last changed. ``parts`` must identify everything the value depends
-    on (its arguments, the language of any text in it)."""
+    on (its arguments); the active language is always part of the key."""
     key = _key(kind, parts)
     version, value = _lookup(key)
     if value is None:

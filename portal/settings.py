@@ -78,19 +78,28 @@ INSTALLED_APPS = [
     "catalogue",
     "notifications",
     "accounts",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The API's problem bodies, Location and rate-limit headers: outside the
+    # upload limit, whose refusals it turns into problems too.
+    "portal.api_http.ApiConventionsMiddleware",
     # Before the CSRF check, which reads the body: refuses a body too large
     # for its type unread (portal.uploads).
     "portal.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: their saved language and time zone count
+    # (in place of Django's LocaleMiddleware; portal.i18n).
+    "portal.i18n.LanguageMiddleware",
+    # Once the session's user and the language are known: a retried POST of
+    # the API answered with its first answer (portal.api_idempotency).
+    "portal.api_idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -116,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.context_processors.portal",
+                "portal.i18n.context",
             ],
         },
     },
@@ -224,7 +234,11 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's time zone; each person may choose their own (their profile).
 TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
+# Dates and times as each language writes them, with the time zone shown
+# next to every time (portal/formats/).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -297,6 +311,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "standards.tasks.pdf_sweep_task",
         "schedule": float(env("PORTAL_SWEEP_SECONDS", "30")),
     },
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.deliveries_sweep_task",
+        "schedule": float(env("PORTAL_SWEEP_SECONDS", "30")),
+    },
     "review-reminders": {
         "task": "notifications.tasks.review_reminders_task",
         "schedule": crontab(hour=6, minute=0),
@@ -311,6 +329,25 @@ CELERY_BEAT_SCHEDULE = {
 # they were written; a failing mail is tried this many times in all.
 NOTIFICATIONS_SWEEP_DELAY = int(env("PORTAL_NOTIFICATIONS_DELAY", "20"))
 NOTIFICATIONS_MAX_ATTEMPTS = 5
+# Webhooks (webhooks.transport, webhooks.services). Loopback, private,
+# link-local, multicast and reserved addresses are refused as webhook URLs
+# unless this allows them (development only: it lets any registered user
+# make the server call the internal network).
+PORTAL_WEBHOOKS_ALLOW_PRIVATE = env_bool("PORTAL_WEBHOOKS_ALLOW_PRIVATE")
+# Seconds a delivery waits for the endpoint (connect, and each read).
+PORTAL_WEBHOOKS_TIMEOUT = float(env("PORTAL_WEBHOOKS_TIMEOUT", "10"))
+# Seconds before each retry of a failed delivery (1 min, 5 min, 30 min, 2 h,
+# 6 h, 15 h: about a day); after the last one it is given up.
+PORTAL_WEBHOOKS_RETRY_SCHEDULE = [
+    int(seconds)
+    for seconds in env_list(
+        "PORTAL_WEBHOOKS_RETRY_SCHEDULE", "60,300,1800,7200,21600,54000"
+    )
+]
+# Seconds before an event is listed in /api/v1/events/: ids are taken when
+# an action writes its event, not when it commits, so the newest ones wait
+# until their order is final.
+PORTAL_EVENTS_FEED_DELAY = int(env("PORTAL_EVENTS_FEED_DELAY", "0" if TESTING else "5"))
 # Links in e-mails are made absolute with this.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://localhost:8000")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
@@ -399,6 +436,12 @@ API_THROTTLE_USER = env("PORTAL_API_THROTTLE_USER", "600/minute")
 API_THROTTLE_AUTH = env("PORTAL_API_THROTTLE_AUTH", "10/minute")
 if TESTING:
     API_THROTTLE_ANON = API_THROTTLE_USER = API_THROTTLE_AUTH = "100000/minute"
+# An Idempotency-Key and the first answer to it are kept this long
+# (portal.api_idempotency).
+API_IDEMPOTENCY_HOURS = int(env("PORTAL_API_IDEMPOTENCY_HOURS", "24"))
+# With 1, editing a standard and taking a transition over the API need
+# If-Match (428 without it); sent or not, a stale one is 412.
+API_REQUIRE_IF_MATCH = env_bool("PORTAL_API_REQUIRE_IF_MATCH")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "portal.api_schema.AutoSchema",
     # The token class comes first so that an unauthenticated call gets 401
@@ -414,16 +457,18 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # JSON bodies only: the one view that receives files (a version upload)
+    # adds multipart itself. The schema then declares one body type per
+    # operation, which client generators need (openapi-python-client fails
+    # on a body declared as JSON, form and multipart alike).
     "DEFAULT_PARSER_CLASSES": [
         "portal.parsers.JSONParser",  # with a nesting limit
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "portal.api.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "portal.throttling.AnonRateThrottle",
@@ -441,23 +486,45 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "LLM Standards Working Group portal API",
-    "DESCRIPTION": (
+    "TITLE": _("LLM Standards Working Group portal API"),
+    "DESCRIPTION": _(
         "Read the working group's fields, members, work plan, meetings and "
         "standards, and drive a draft through its lifecycle. Authenticate with "
         "`Authorization: Bearer <token>` (create a token at /accounts/profile/ "
-        "or with POST /api/v1/auth/tokens/). Errors are JSON: "
-        '`{"code": ..., "message": ..., "errors": {field: [...]}}`.'
+        "or with POST /api/v1/auth/tokens/). Errors are RFC 9457 problems "
+        "(`application/problem+json`): `type`, `title`, `status`, `detail`, "
+        '`instance`, and `{"code": ..., "message": ..., "errors": {field: [...]}}`.'
+        "\n\n"
+        "Send `Idempotency-Key` with a POST to retry it safely, and `If-Match` "
+        "with a standard's ETag when editing it or taking a transition (412 when "
+        "it changed meanwhile). Lists are paginated, with `Link` headers; every "
+        "answer tells the rate limits in `RateLimit-Limit`, `RateLimit-Remaining` "
+        "and `RateLimit-Reset`."
+        "\n\n"
+        "Deprecation policy: within v1 (`/api/v1/`) nothing is removed or "
+        "renamed and no meaning changes; new fields, operations, error codes and "
+        "enum values may appear at any time, so ignore what you do not know. "
+        "What is to go is marked deprecated in this schema and announced in the "
+        "release notes at least six months before it is removed, and a "
+        "deprecated operation answers with `Deprecation` and `Sunset` headers; "
+        "a breaking change comes as /api/v2/, served beside v1 for at least "
+        "twelve months."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.postprocess_required_responses",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "standards.models.Status",
+        "RoleKindEnum": "committees.models.Role.Kind",
+        "EventKindEnum": "webhooks.events.EventKind",
     },
 }
 

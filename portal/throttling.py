@@ -48,12 +48,29 @@ class CacheTolerantThrottleMixin:
 
     def allow_request(self, request, view):
         try:
-            return super().allow_request(request, view)
+            allowed = super().allow_request(request, view)
         except Exception:  # any cache backend's connection error
             logger.warning("Throttle %s: the cache cannot be reached", self.scope)
             if self.fail_open:
                 return True
             raise CacheUnavailable from None
+        self.record(request)
+        return allowed
+
+    def record(self, request) -> None:
+        """What this throttle allows, for the RateLimit-* headers
+        (portal.api_http), when it counted the request."""
+        if getattr(self, "key", None) is None or not hasattr(self, "history"):
+            return
+        from .api_http import record_rate_limit
+
+        oldest = self.history[-1] if self.history else self.now
+        record_rate_limit(
+            getattr(request, "_request", request),
+            limit=self.num_requests,
+            remaining=self.num_requests - len(self.history),
+            reset=int(oldest + self.duration - self.now + 0.999),
+        )
 
 
 class AnonRateThrottle(CacheTolerantThrottleMixin, throttling.AnonRateThrottle):

@@ -7,8 +7,13 @@ class QmsStep(models.Model):
 
     order = models.PositiveSmallIntegerField(_("order"), unique=True)
     label = models.CharField(_("label"), max_length=50, help_text=_("“First Step”"))
+    label_zh = models.CharField(
+        _("label (Chinese)"), max_length=50, blank=True, help_text=_("“第一步”")
+    )
     title = models.CharField(_("title"), max_length=300)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
 
     class Meta:
         ordering = ["order"]

@@ -10,6 +10,7 @@ shown read-only here, so that nothing bypasses the checks and the record.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -190,13 +191,22 @@ class StandardAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "field", "organisation", "status", "updated"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "has_edition", "is_sample", "field", "organisation"]
-    search_fields = ["number", "title", "scope", "organisation__name", "field__name"]
+    search_fields = [
+        "number",
+        "title",
+        "title_zh",
+        "scope",
+        "organisation__name",
+        "field__name",
+    ]
     list_select_related = ["field", "organisation"]
     date_hierarchy = "updated"
     filter_horizontal = ["authors"]
     fields = [
-        "title",
-        "scope",
+        # Each Chinese column beside its English one.
+        ("title", "title_zh"),
+        ("scope", "scope_zh"),
+        "language",
         "field",
         "work_item",
         "authors",
@@ -236,7 +246,7 @@ class StandardAdmin(admin.ModelAdmin):
         # Title, scope, field and authors are corrected only while a draft:
         # once under review, who acts on it depends on them.
         if obj is not None and obj.status != Status.DRAFT:
-            return list(self.fields)
+            return flatten(self.fields)
         return self.readonly_fields
 
     def has_add_permission(self, request):
@@ -247,7 +257,16 @@ class StandardAdmin(admin.ModelAdmin):
         # Standards are abolished, never deleted: their history is the record.
         return False
 
-    CORRECTABLE = ("title", "scope", "field", "work_item", "authors")
+    CORRECTABLE = (
+        "title",
+        "title_zh",
+        "scope",
+        "scope_zh",
+        "language",
+        "field",
+        "work_item",
+        "authors",
+    )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -276,7 +295,7 @@ class StandardAdmin(admin.ModelAdmin):
             services.standard_correct(
                 standard_id=obj.pk,
                 actor=request.user,
-                note=_("In the admin: "),
+                note=_("In the admin"),
                 **changes,
             )
 

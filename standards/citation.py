@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from portal.localized import localized
+from portal.naming import portal_name
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -103,10 +105,11 @@ def citation_for(standard, url: str) -> Citation:
     key = _KEY_UNSAFE.sub("-", number).strip("-").lower() or f"standard-{standard.pk}"
     return Citation(
         number=number,
-        title=edition.title if edition else standard.title,
+        # The reader's language where the edition has it, else the other.
+        title=localized(edition, "title") if edition else localized(standard, "title"),
         edition=edition.edition if edition else None,
         published_on=edition.published_on if edition else None,
         url=url,
-        organisation=settings.PORTAL_NAME,
+        organisation=portal_name(),
         key=key,
     )

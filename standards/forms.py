@@ -3,11 +3,14 @@ which state, what is required) are checked by ``standards.services``, whose
 refusals the views put back on these forms."""
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Field, Person
 from committees.selectors import display_name, person_of
 from portal.ids import ModelMultipleChoiceField
+from portal.localized import LocalizedModelChoiceField, localized
 from portal.markdown import validate_markdown_length
 from workplan.models import WorkItem
 
@@ -19,9 +22,12 @@ def field_choices():
     fields = list(Field.objects.select_related("parent").order_by("order", "name"))
     groups = []
     for top in (f for f in fields if f.parent_id is None):
-        options = [(top.pk, top.name)]
-        options += [(f.pk, f.name) for f in fields if f.parent_id == top.pk]
-        groups.append((top.name, options))
+        name = localized(top, "name")
+        options = [(top.pk, name)]
+        options += [
+            (f.pk, localized(f, "name")) for f in fields if f.parent_id == top.pk
+        ]
+        groups.append((name, options))
     return [("", "---------"), *groups]
 
 
@@ -36,20 +42,47 @@ class Form(forms.Form):
 class PersonChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         if obj.organisation_id:
-            return f"{obj.name} ({obj.organisation.name})"
+            return f"{obj.name} ({localized(obj.organisation, 'name')})"
         return obj.name
 
 
 class DraftForm(Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    language = forms.ChoiceField(
+        label=_("Language of the text"),
+        choices=(),
+        initial="en",
+        required=False,
+        help_text=_("The language the standard is written in."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        help_text=_(
+            "In the language of the text. A standard written only in Chinese "
+            "gives its Chinese title here and leaves “Chinese title” empty."
+        ),
+    )
+    title_zh = forms.CharField(
+        label=_("Chinese title"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional: the Chinese title of a standard written in English."),
+    )
     scope = forms.CharField(
         label=_("Scope"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("What the standard covers. Needed before submitting."),
     )
+    scope_zh = forms.CharField(
+        label=_("Chinese scope"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("Optional: the scope in Chinese, beside the one above."),
+    )
     field = forms.TypedChoiceField(label=_("Field"), coerce=int, choices=())
-    work_item = forms.ModelChoiceField(
+    work_item = LocalizedModelChoiceField(
+        attr="title",
         label=_("Work item"),
         queryset=WorkItem.objects.order_by("order"),
         required=False,
@@ -71,12 +104,21 @@ class DraftForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = field_choices()
+        self.fields["language"].choices = list(settings.LANGUAGES)
+        # A new draft is first taken to be in the language its author reads
+        # the portal in.
+        active = translation.get_language()
+        if active in dict(settings.LANGUAGES):
+            self.fields["language"].initial = active
 
     @classmethod
     def initial_from(cls, standard: Standard) -> dict:
         return {
+            "language": standard.language,
             "title": standard.title,
+            "title_zh": standard.title_zh,
             "scope": standard.scope,
+            "scope_zh": standard.scope_zh,
             "field": standard.field_id,
             "work_item": standard.work_item_id,
             "authors": [p.pk for p in standard.authors.all()],
@@ -138,7 +180,7 @@ class AssignForm(Form):
             label = display_name(user)
             person = person_of(user)
             if person is not None and person.organisation_id:
-                label = f"{label} ({person.organisation.name})"
+                label = f"{label} ({localized(person.organisation, 'name')})"
             choices.append((user.pk, label))
         self.fields["experts"].choices = choices
 

@@ -38,6 +38,68 @@ RIGHT_HOLDERS = {
     permissions.is_leader: _("The leader"),
 }
 
+# The same holders as role codes (``committees.models.Role.Kind``), for the
+# API's description of the lifecycle.
+RIGHT_ROLES = {
+    permissions.is_organisation_representative: ("member_representative",),
+    permissions.is_deputy_or_leader: ("deputy_leader", "leader"),
+    permissions.is_auditor_or_leader: ("auditor", "leader"),
+    permissions.is_leader: ("leader",),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition of a transition: a stable code for programs, words for
+    people. ``standards.services.lifecycle.CONDITIONS`` enforces them."""
+
+    code: str
+    text: str
+
+
+# The conditions of each transition, one by one, in the order they are
+# checked (the summary for people is CONDITIONS below).
+CHECKS = {
+    "submit": (
+        Check("version_required", _("The draft has at least one version.")),
+        Check(
+            "new_version_after_failed_audit",
+            _("After a failed audit, a new version has been uploaded."),
+        ),
+        Check("title_and_scope_required", _("Title and scope are set.")),
+    ),
+    "request_changes": (
+        Check("comment_required", _("A comment says which changes are requested.")),
+    ),
+    "advance_to_audit": (
+        Check(
+            "enough_recommendations",
+            _(
+                "At least MIN_EXPERT_REVIEWS expert recommendations on the "
+                "current version."
+            ),
+        ),
+        Check("no_rejection", _("No expert recommends rejecting it.")),
+        Check("comments_answered", _("Every expert comment is answered.")),
+        Check(
+            "accepted_comments_revised",
+            _("Each accepted blocking comment is revised in a newer version."),
+        ),
+        Check(
+            "blocking_comments_resolved",
+            _("Every blocking comment is resolved by its expert."),
+        ),
+    ),
+    "fail_audit": (Check("comment_required", _("The audit's findings are given.")),),
+    "abolish": (
+        Check("comment_required", _("A reason is given.")),
+        Check(
+            "replacement_published",
+            _("A replacing standard, if named, is another published standard."),
+        ),
+    ),
+}
+
 CONDITIONS = {
     "submit": _(
         "At least one version; title, scope and field set. After a failed "
@@ -73,6 +135,8 @@ class TransitionInfo:
     target: str
     who: str
     condition: str | None
+    roles: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     @property
     def from_any(self) -> bool:
@@ -102,6 +166,8 @@ def transitions() -> list[TransitionInfo]:
             target=targets[name],
             who=RIGHT_HOLDERS[permissions.TRANSITION_RIGHTS[name]],
             condition=CONDITIONS.get(name),
+            roles=RIGHT_ROLES[permissions.TRANSITION_RIGHTS[name]],
+            checks=CHECKS.get(name, ()),
         )
         for name in TRANSITION_NAMES
     ]

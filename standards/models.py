@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.markdown import render_markdown_html, validate_markdown_length
@@ -16,7 +17,8 @@ from . import permissions
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    # The state (起草); the noun, a draft (草案), is "Draft" in context "noun".
+    DRAFT = "draft", pgettext_lazy("state", "Draft")
     EXPERT_REVIEW = "expert_review", _("Expert review")
     AUDIT = "audit", _("Audit")
     CERTIFIED = "certified", _("Certified")
@@ -40,6 +42,11 @@ class PublicStatus(models.TextChoices):
 PUBLISHED = (PublicStatus.IN_FORCE, PublicStatus.UNDER_RENEWAL)
 
 _DRAFT_CYCLE = (Status.DRAFT, Status.EXPERT_REVIEW, Status.AUDIT, Status.CERTIFIED)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The portal's languages (read when needed, not at import)."""
+    return list(settings.LANGUAGES)
 
 
 def public_status_of(*, status: str, has_edition: bool) -> PublicStatus | None:
@@ -110,8 +117,30 @@ class Standard(ConcurrentTransitionMixin, models.Model):
     win.
     """
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_(
+            "The title in the language the standard is written in. A standard "
+            "written only in Chinese gives its Chinese title here and leaves "
+            "the Chinese title below empty."
+        ),
+    )
+    title_zh = models.CharField(
+        _("title (Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The Chinese title of a standard that also has an English one."),
+    )
     scope = models.TextField(_("scope"), blank=True)
+    scope_zh = models.TextField(_("scope (Chinese)"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default="en",
+        help_text=_("The language the standard's text is written in."),
+    )
     field = models.ForeignKey(
         "committees.Field",
         verbose_name=_("field"),
@@ -203,7 +232,13 @@ class Standard(ConcurrentTransitionMixin, models.Model):
 
     def refresh_from_db(self, *args, **kwargs):
         # A new edition may have been published meanwhile.
-        for name in ("public_edition", "_public_title", "_public_scope"):
+        for name in (
+            "public_edition",
+            "_public_title",
+            "_public_scope",
+            "_public_title_zh",
+            "_public_scope_zh",
+        ):
             self.__dict__.pop(name, None)
         super().refresh_from_db(*args, **kwargs)
 
@@ -274,6 +309,33 @@ class Standard(ConcurrentTransitionMixin, models.Model):
     @public_scope.setter
     def public_scope(self, value):
         self.__dict__["_public_scope"] = value
+
+    # Their Chinese twins, read as the above ("" when there is none), so that
+    # ``portal.localized.localized(standard, "public_title")`` works.
+
+    @property
+    def public_title_zh(self) -> str | None:
+        value = self.__dict__.get("_public_title_zh")
+        if value is None and self.has_edition:
+            edition = self.public_edition
+            value = edition.title_zh if edition else self.title_zh
+        return value
+
+    @public_title_zh.setter
+    def public_title_zh(self, value):
+        self.__dict__["_public_title_zh"] = value
+
+    @property
+    def public_scope_zh(self) -> str | None:
+        value = self.__dict__.get("_public_scope_zh")
+        if value is None and self.has_edition:
+            edition = self.public_edition
+            value = edition.scope_zh if edition else self.scope_zh
+        return value
+
+    @public_scope_zh.setter
+    def public_scope_zh(self, value):
+        self.__dict__["_public_scope_zh"] = value
 
     # The state machine. Transitions change only this row; the services in
     # standards.services check conditions with reasons, lock, record history
@@ -698,7 +760,9 @@ class Edition(models.Model):
     # The title and scope as published, copied from the standard at
     # publication: the public record, whatever a renewal edits meanwhile.
     title = models.CharField(_("title"), max_length=300)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     scope = models.TextField(_("scope"), blank=True)
+    scope_zh = models.TextField(_("scope (Chinese)"), blank=True)
     published_on = models.DateField(_("publication date"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -41,7 +41,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 
 from portal.errors import ApplicationError, Conflict, Forbidden
 from portal.markdown import html_with_toc
+from portal.naming import portal_name
 from portal.queue import enqueue
 
 from . import permissions
@@ -234,17 +235,30 @@ def margin_box_widths(left: str, right: str) -> tuple[str, str] | None:
 
 def _base_context(*texts: str, number: str, title: str) -> dict:
     widest_page = _("page {page} of {pages}").format(page=999, pages=999)
+    name = portal_name()
     return {
-        "portal_name": settings.PORTAL_NAME,
-        "portal_name_css": mark_safe(css_string(settings.PORTAL_NAME)[1:-1]),  # noqa: S308
+        "portal_name": name,
+        "portal_name_css": mark_safe(css_string(name)[1:-1]),  # noqa: S308
         "page_x_of_y_css": mark_safe(page_x_of_y_css()),  # noqa: S308 — escaped
         "lang": language_of(*texts),
         "header_widths": margin_box_widths(number, title),
-        "footer_widths": margin_box_widths(settings.PORTAL_NAME, widest_page),
+        "footer_widths": margin_box_widths(name, widest_page),
     }
 
 
+def in_language_of(standard):
+    """The standard's language (``Standard.language``) active while its PDFs
+    are written: their fixed labels, names of fields and organisations and
+    dates are in the language of the text, whoever asked for the render."""
+    return translation.override(standard.language or settings.LANGUAGE_CODE)
+
+
 def edition_html(edition: Edition) -> str:
+    with in_language_of(edition.standard):
+        return _edition_html(edition)
+
+
+def _edition_html(edition: Edition) -> str:
     standard = edition.standard
     # The same heading ids as the standard's page (``#sec-scope``), so that
     # a link to a section works in both; the contents list the text's top
@@ -292,6 +306,11 @@ def _publication_time(edition: Edition):
 
 
 def certificate_html(audit: Audit) -> str:
+    with in_language_of(audit.standard):
+        return _certificate_html(audit)
+
+
+def _certificate_html(audit: Audit) -> str:
     standard = audit.standard
     context = _base_context(
         standard.title,

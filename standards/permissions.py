@@ -229,10 +229,13 @@ def visible_standards(user) -> QuerySet:
 
 def title_for(standard, user) -> str:
     """The title ``user`` knows ``standard`` by: the draft's own for its
-    audience, else the public record's (the in-force edition's)."""
+    audience, else the public record's (the in-force edition's); in the
+    active language where the standard has a title in it."""
+    from portal.localized import localized
+
     if not has_public_record(standard) or can_see_working_material(standard, user):
-        return standard.title
-    return standard.public_title
+        return localized(standard, "title")
+    return localized(standard, "public_title")
 
 
 def can_see_history_entry(entry, user) -> bool:
@@ -256,6 +259,23 @@ def visible_history(standard, user) -> QuerySet:
     if has_public_record(standard):
         return qs.filter(action__in=PUBLIC_ACTIONS)
     return qs.none()
+
+
+def visible_history_entries(user) -> QuerySet:
+    """Twin of ``can_see_history_entry`` across every standard (the events
+    feed of the API lists the events of these entries)."""
+    from .actions import PUBLIC_ACTIONS
+    from .models import HistoryEntry
+
+    qs = HistoryEntry.objects.all()
+    public = Q(action__in=PUBLIC_ACTIONS, standard__has_edition=True)
+    if not user.is_authenticated:
+        return qs.filter(public)
+    if user_roles(user).sees_every_draft:
+        return qs
+    return qs.filter(
+        public | Q(standard__in=working_material_audience(user).values("pk"))
+    )
 
 
 def can_see_edition(edition, user) -> bool:
@@ -631,6 +651,17 @@ def can_take(standard, user, name: str) -> Decision:
         return forbidden
     method = getattr(standard, name)
     if not can_proceed(method):
+        targets = {
+            t.target for t in standard.get_all_status_transitions() if t.name == name
+        }
+        if targets == {standard.status}:
+            # A retried request, most likely: its own code, so a client can
+            # tell "done already" from "not possible".
+            return _refuse(
+                "already_in_state",
+                _("The standard is already “%(status)s”.")
+                % {"status": standard.get_status_display()},
+            )
         return _refuse(
             "conflict",
             _("“%(transition)s” is not possible while the standard is “%(status)s”.")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from committees.selectors import display_name, user_roles
 from portal.errors import ApplicationError
+from portal.localized import localized, reads_chinese
 
 from . import permissions
 from .models import (
@@ -176,7 +177,7 @@ def whose_turn(standard: Standard) -> list[Turn]:
             Turn(
                 _("Authors"),
                 action,
-                [standard.organisation.name],
+                [localized(standard.organisation, "name")],
                 role="authors",
             )
         ]
@@ -186,7 +187,8 @@ def whose_turn(standard: Standard) -> list[Turn]:
             return [
                 Turn(
                     _("Deputy leader"),
-                    _("assign experts of %(field)s") % {"field": standard.field.name},
+                    _("assign experts of %(field)s")
+                    % {"field": localized(standard.field, "name")},
                     role="deputy",
                 )
             ]
@@ -230,7 +232,7 @@ def whose_turn(standard: Standard) -> list[Turn]:
                 Turn(
                     _("Authors"),
                     _("upload a new version with the accepted blocking changes"),
-                    [standard.organisation.name],
+                    [localized(standard.organisation, "name")],
                     role="authors",
                 )
             )
@@ -239,7 +241,7 @@ def whose_turn(standard: Standard) -> list[Turn]:
                 Turn(
                     _("Authors"),
                     _("answer the expert comments"),
-                    [standard.organisation.name],
+                    [localized(standard.organisation, "name")],
                     role="authors",
                 )
             )
@@ -598,13 +600,21 @@ def pipeline(*, user, limit: int = 10) -> Pipeline:
     cover the standards the user may see."""
     visible = permissions.visible_standards(user)
     rows = (
-        visible.values("field__name", "field__parent__name", "status", "has_edition")
+        visible.values(
+            "field__name",
+            "field__name_zh",
+            "field__parent__name",
+            "field__parent__name_zh",
+            "status",
+            "has_edition",
+        )
         .annotate(n=Count("pk"))
         .order_by("field__parent__name", "field__name")
     )
     by_state: dict[str, int] = defaultdict(int)
     by_public_status: dict[str, int] = dict.fromkeys(PublicStatus.values, 0)
     by_field: dict[str, dict] = {}
+    chinese = reads_chinese()
     for row in rows:
         by_state[row["status"]] += row["n"]
         public_status = public_status_of(
@@ -613,9 +623,16 @@ def pipeline(*, user, limit: int = 10) -> Pipeline:
         if public_status is not None:
             by_public_status[public_status] += row["n"]
         name = row["field__name"]
+        parent = row["field__parent__name"]
+        if chinese:  # the names in the reader's language where there is one
+            parent = row["field__parent__name_zh"] or parent
         entry = by_field.setdefault(
             name,
-            {"field": name, "parent": row["field__parent__name"], "total": 0},
+            {
+                "field": (chinese and row["field__name_zh"]) or name,
+                "parent": parent,
+                "total": 0,
+            },
         )
         entry[row["status"]] = entry.get(row["status"], 0) + row["n"]
         entry["total"] += row["n"]

@@ -25,7 +25,9 @@ from django.views.decorators.http import require_POST
 
 from notifications.services import notifications_mark_read_on_visit
 from portal.errors import ApplicationError
+from portal.localized import localized
 from portal.markdown import html_with_toc
+from portal.naming import portal_name
 
 from . import permissions, selectors, services, workspace
 from .citation import citation_for
@@ -107,6 +109,9 @@ def draft_new(request):
                 actor=request.user,
                 title=data["title"],
                 scope=data["scope"],
+                title_zh=data["title_zh"],
+                scope_zh=data["scope_zh"],
+                language=data["language"] or "en",
                 field=data["field"],
                 work_item=data["work_item"],
                 authors=data["authors"],
@@ -148,6 +153,9 @@ def draft_edit(request, pk):
                 expected_status=request.POST.get("expected_status") or None,
                 title=data["title"],
                 scope=data["scope"],
+                title_zh=data["title_zh"],
+                scope_zh=data["scope_zh"],
+                language=data["language"] or standard.language,
                 field=data["field"],
                 work_item=data["work_item"],
                 authors=data["authors"],
@@ -1014,12 +1022,12 @@ def _public_url(request, standard) -> str:
 def _page_description(standard) -> str:
     """The scope on one line, cut at 200 characters, for search engines and
     link previews."""
-    scope = " ".join((standard.public_scope or "").split())
+    scope = " ".join((localized(standard, "public_scope") or "").split())
     if scope:
         return Truncator(scope).chars(200)
     return _("%(title)s: a standard of the %(group)s.") % {
-        "title": f"{standard.number} {standard.public_title}".strip(),
-        "group": settings.PORTAL_NAME,
+        "title": f"{standard.number} {localized(standard, 'public_title')}".strip(),
+        "group": portal_name(),
     }
 
 

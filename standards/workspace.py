@@ -101,7 +101,7 @@ class ReviewDue:
 
     standard: Standard
     due: date
-    actions: list[tuple[str, str]]
+    actions: list[tuple[str, str, str]]  # name, label, address
     url: str
 
     @property
@@ -160,8 +160,21 @@ def has_review_queue(user) -> bool:
 # --- the reads --------------------------------------------------------------------
 
 
-def _working_url(standard) -> str:
-    return reverse("standards:draft", kwargs={"pk": standard.pk}) + "#actions"
+def _working_url(standard, sent_back: bool = False) -> str:
+    """The working page at the person's actions; at why the draft came back
+    when it did (the reason stands just above the actions, and would be
+    scrolled away by the actions' anchor)."""
+    anchor = "returned" if sent_back else "actions"
+    return reverse("standards:draft", kwargs={"pk": standard.pk}) + f"#{anchor}"
+
+
+def _sent_back(standard) -> bool:
+    """The draft came back to its authors with changes requested or after a
+    failed audit (as the working page's "returned" box tells them)."""
+    return standard.status == Status.DRAFT and standard.returned_action in (
+        "request_changes",
+        "fail_audit",
+    )
 
 
 def _with_last_events(qs: QuerySet[Standard]) -> QuerySet[Standard]:
@@ -289,7 +302,7 @@ def waiting_on(user) -> list[WorkItem]:
                 standard=standard,
                 role=role,
                 actions=actions,
-                url=_working_url(standard),
+                url=_working_url(standard, _sent_back(standard)),
                 since=standard.last_event_at or standard.status_changed,
                 due=standard.review_due if standard.has_edition else None,
                 returned_action=standard.returned_action if returned else "",
@@ -371,11 +384,26 @@ def review_due(user) -> tuple[list[ReviewDue] | None, int]:
             ReviewDue(
                 standard=standard,
                 due=standard.review_due,
-                actions=[(n, labels[n]) for n in REVIEW_ACTIONS if n in open_now],
+                actions=[
+                    (n, labels[n], _review_action_url(standard, n))
+                    for n in REVIEW_ACTIONS
+                    if n in open_now
+                ],
                 url=_working_url(standard),
             )
         )
     return found, total
+
+
+def _review_action_url(standard, name: str) -> str:
+    """Abolishing cannot be undone: its link opens its confirmation page (as
+    on the working page, standards.views.CONFIRMED); the others' forms are
+    in the working page's actions."""
+    if name == "abolish":
+        return reverse(
+            "standards:transition_confirm", kwargs={"pk": standard.pk, "name": name}
+        )
+    return _working_url(standard)
 
 
 def _label(name: str) -> str:

@@ -115,6 +115,21 @@ def _fresh_public_cache():
     renew_public_version()
 
 
+@pytest.fixture(autouse=True)
+def _default_language_and_time_zone():
+    """Each test starts, and ends, in the portal's language and time zone: a
+    request activates the asker's for its thread (portal.i18n, as Django's
+    LocaleMiddleware does) and must not leak into the next test's reverse()
+    or messages."""
+    from django.utils import timezone, translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+    timezone.deactivate()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # An empty STATIC_ROOT, so whitenoise does not warn in every request that
     # collectstatic never ran (tests serve static files from the app folders).

@@ -9,8 +9,16 @@ class WorkItemAdmin(admin.ModelAdmin):
     list_display = ["order", "title", "field_names"]
     list_display_links = ["title"]
     list_filter = ["fields"]
-    search_fields = ["title", "description", "fields__name"]
+    search_fields = ["title", "title_zh", "description", "fields__name"]
     prepopulated_fields = {"slug": ["title"]}
+    # Each Chinese column beside its English one.
+    fields = [
+        "order",
+        ("title", "title_zh"),
+        "slug",
+        ("description", "description_zh"),
+        "fields",
+    ]
     filter_horizontal = ["fields"]
 
     def get_queryset(self, request):

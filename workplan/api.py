@@ -3,7 +3,8 @@
 from collections import defaultdict
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, permissions, serializers
 
 from portal.api import ConditionalGetMixin
@@ -43,7 +44,8 @@ class WorkItemSerializer(serializers.ModelSerializer):
         many=True, read_only=True, source="fields"
     )
     standards_by_state = StateCountsField(
-        read_only=True, help_text="How many standards of this item are in each state."
+        read_only=True,
+        help_text=gettext_lazy("How many standards of this item are in each state."),
     )
 
     class Meta:
@@ -52,8 +54,10 @@ class WorkItemSerializer(serializers.ModelSerializer):
             "id",
             "order",
             "title",
+            "title_zh",
             "slug",
             "description",
+            "description_zh",
             "field_ids",
             "standards_by_state",
         ]
@@ -71,9 +75,15 @@ class WorkItemMixin(ConditionalGetMixin):
         return items
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("The work plan"),
+        description=gettext_lazy(
+            "The work plan: its items in order, each with counts of standards by state."
+        ),
+    )
+)
 class WorkItemList(WorkItemMixin, generics.ListAPIView):
-    """The work plan: its items in order, each with counts of standards by state."""
-
     ordering_fields = ["order", "title"]
     ordering = ["order"]
 
@@ -82,6 +92,7 @@ class WorkItemList(WorkItemMixin, generics.ListAPIView):
         return self._with_counts(list(page)) if page is not None else None
 
 
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("A work item")))
 class WorkItemDetail(WorkItemMixin, generics.RetrieveAPIView):
     def get_object(self):
         item = super().get_object()

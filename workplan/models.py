@@ -8,8 +8,10 @@ class WorkItem(models.Model):
 
     order = models.PositiveSmallIntegerField(_("order"), unique=True)
     title = models.CharField(_("title"), max_length=200, unique=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
     fields = models.ManyToManyField(
         "committees.Field",
         verbose_name=_("fields"),

@@ -10,11 +10,13 @@ The rooms:
 - ``transitions``: the transitions the caller may take, and taking one;
 - ``serializers`` and ``inputs``: what the API answers and accepts (their
   class names are the OpenAPI schema's component names);
-- ``filters``: the filters of the lists.
+- ``filters``: the filters of the lists;
+- ``files``: downloading attachments, edition PDFs and certificates.
 
 ``portal/api_urls.py`` routes to the views re-exported here.
 """
 
+from .files import AttachmentDownload, CertificateDownload, EditionPdfDownload
 from .public import (
     EditionDetail,
     EditionList,
@@ -23,7 +25,7 @@ from .public import (
     StandardHistory,
     StandardList,
 )
-from .transitions import TransitionList, TransitionTake
+from .transitions import Lifecycle, TransitionList, TransitionTake
 from .working import (
     AssignableExperts,
     AssignmentList,
@@ -39,12 +41,16 @@ from .working import (
 __all__ = [
     "AssignableExperts",
     "AssignmentList",
+    "AttachmentDownload",
     "AuditList",
+    "CertificateDownload",
     "CommentList",
     "CommentReply",
     "CommentResolve",
     "EditionDetail",
     "EditionList",
+    "Lifecycle",
+    "EditionPdfDownload",
     "RecommendationConfirm",
     "RecommendationList",
     "StandardDetail",

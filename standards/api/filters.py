@@ -6,11 +6,13 @@ from datetime import UTC
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
+from catalogue.selectors import full_text_search
 from portal.ids import IdFilter
 
 from .. import permissions as rules
@@ -51,27 +53,39 @@ class StandardFilter(filters.FilterSet):
         choices=Status.choices,
         method="filter_status",
         help_text=(
-            "Lifecycle state. `published` is every standard in force, under "
-            "renewal or not (as the catalogue and the home page count them); "
-            "the states of a draft cycle find a renewal only for its draft "
-            "audience."
+            gettext_lazy(
+                "Lifecycle state. `published` is every standard in force, under "
+                "renewal or not (as the catalogue and the home page count them); "
+                "the states of a draft cycle find a renewal only for its draft "
+                "audience."
+            )
         ),
     )
     public_status = filters.MultipleChoiceFilter(
         choices=PublicStatus.choices,
         method="filter_public_status",
-        help_text="Public status: `in_force`, `under_renewal` or `abolished`.",
+        help_text=gettext_lazy(
+            "Public status: `in_force`, `under_renewal` or `abolished`."
+        ),
     )
-    field = IdFilter(method="filter_field", label="Field id (its subfields included)")
+    field = IdFilter(
+        method="filter_field", label=gettext_lazy("Field id (its subfields included)")
+    )
     work_item = IdFilter(field_name="work_item")
     organisation = IdFilter(field_name="organisation")
     updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gte")
     q = filters.CharFilter(
         method="filter_q",
-        label="Search number, title and scope",
+        label=gettext_lazy("Search the public record"),
         help_text=(
-            "Words of the number, or of an edition's title or scope; the "
-            "draft audience also finds a draft's own title and scope."
+            gettext_lazy(
+                "Full-text search, as the catalogue page searches: words of the "
+                "number, title, scope and text of the in-force edition, in English "
+                "(stemmed: `evaluating` finds `evaluation`) and Chinese (any word, "
+                "e.g. `评测`), every word required. Ordered by relevance, as the "
+                "catalogue ranks, unless `ordering` is given. The draft audience "
+                "also finds a draft's own title and scope containing the query."
+            )
         ),
     )
 
@@ -117,22 +131,24 @@ class StandardFilter(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        in_edition = Edition.objects.filter(standard=OuterRef("pk")).filter(
-            Q(title__icontains=value) | Q(scope__icontains=value)
+        # The public record as the catalogue page searches and ranks it (its
+        # search index); drafts are not in that index, so their audience also
+        # finds a draft's own title and scope, in either language, by words
+        # they contain (ranked after every full-text match).
+        words = (
+            Q(title__icontains=value)
+            | Q(scope__icontains=value)
+            | Q(title_zh__icontains=value)
+            | Q(scope_zh__icontains=value)
         )
-        in_draft = Q(title__icontains=value) | Q(scope__icontains=value)
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Exists(in_edition)
-            | (in_draft & self._draft_audience())
-        )
+        return full_text_search(queryset, value, also=words & self._draft_audience())
 
 
 class EditionFilter(filters.FilterSet):
     in_force = filters.BooleanFilter(
         method="filter_in_force",
-        label="In force",
-        help_text="Neither superseded by a later edition nor withdrawn.",
+        label=gettext_lazy("In force"),
+        help_text=gettext_lazy("Neither superseded by a later edition nor withdrawn."),
     )
 
     class Meta:

@@ -9,12 +9,14 @@ Visibility is the web's: a standard is found only if
 
 from django.db.models import Count, Max, Prefetch
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api import ConditionalGetMixin
+from catalogue.selectors import SEARCH_ORDERING, attach_snippets
+from portal.api import ConditionalGetMixin, check_if_match, with_etag
 from portal.public_cache import cache_public_response
 
 from .. import permissions as rules
@@ -49,6 +51,21 @@ def _mark_draft_audience(standards, user) -> None:
         standard.in_draft_audience = standard.pk in ids
 
 
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+def _attach_snippets(standards, q: str) -> None:
+    """The catalogue's snippets (its excerpt of the public record around the
+    first match, HTML-escaped, matches in ``<mark>``) for the standards with
+    an edition; none for drafts, which are not in the search index."""
+    public = [s for s in standards if s.has_edition]
+    if q:
+        attach_snippets(public, q)
+    for standard in standards:
+        if not q or not standard.has_edition:
+            standard.snippet = None
+
+
 def _standards_for(user):
     return (
         rules.visible_standards(user)
@@ -57,6 +74,17 @@ def _standards_for(user):
             Prefetch("editions", queryset=Edition.objects.order_by("-edition"))
         )
     )
+
+
+def check_standard_if_match(request, standard_id) -> None:
+    """``If-Match`` on a write to a standard: the ETag of its detail as the
+    caller reads it now (portal.api.check_if_match)."""
+    data = None
+    if "If-Match" in request.headers:
+        data = StandardDetailSerializer(
+            standard_detail(request, standard_id), context={"request": request}
+        ).data
+    check_if_match(request, data)
 
 
 def standard_detail(request, standard_id) -> Standard:
@@ -81,15 +109,28 @@ def standard_detail(request, standard_id) -> Standard:
 
 @extend_schema_view(
     get=extend_schema(
-        summary="List standards",
+        summary=gettext_lazy("List standards"),
         description=(
-            "Published and abolished standards for everyone; signed-in callers "
-            "also see the drafts visible to them."
+            gettext_lazy(
+                "Published and abolished standards for everyone; signed-in callers "
+                "also see the drafts visible to them. With `q`, the catalogue's "
+                "full-text search finds them, best first (`ordering` overrides)."
+            )
         ),
+        parameters=[
+            OpenApiParameter(
+                "snippets",
+                bool,
+                description=gettext_lazy(
+                    "With `q`: fill each result's `snippet` with the excerpt of "
+                    "its public record around the first match."
+                ),
+            )
+        ],
         responses=StandardSerializer(many=True),
     ),
     post=extend_schema(
-        summary="Create a draft",
+        summary=gettext_lazy("Create a draft"),
         request=StandardCreateInput,
         responses={201: StandardDetailSerializer},
     ),
@@ -99,7 +140,19 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = StandardSerializer
     filterset_class = StandardFilter
     ordering_fields = ["number", "title", "updated", "created", "status", "review_due"]
-    ordering = ["-updated", "-pk"]
+
+    @property
+    def ordering(self):
+        """With ``q``, by relevance as the catalogue page ranks (its
+        ``filter_q`` annotates the rank); else the latest changed first."""
+        if self._search_query():
+            return list(SEARCH_ORDERING)
+        return ["-updated", "-pk"]
+
+    def _search_query(self) -> str:
+        request = getattr(self, "request", None)
+        params = getattr(request, "query_params", None) or {}
+        return (params.get("q") or "").strip()
 
     def get_queryset(self):
         return _standards_for(self.request.user)
@@ -112,6 +165,8 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         page = super().paginate_queryset(queryset)
         if page is not None:
             _mark_draft_audience(page, self.request.user)
+            if self.request.query_params.get("snippets") in TRUE_VALUES:
+                _attach_snippets(page, self._search_query())
         return page
 
     def get_last_modified(self, request):
@@ -129,15 +184,19 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="A standard", responses=StandardDetailSerializer),
+    get=extend_schema(
+        summary=gettext_lazy("A standard"), responses=StandardDetailSerializer
+    ),
     patch=extend_schema(
-        summary="Edit a draft's metadata",
+        summary=gettext_lazy("Edit a draft's metadata"),
         request=StandardUpdateInput,
         responses=StandardDetailSerializer,
     ),
 )
 @method_decorator(cache_public_response, name="dispatch")
 class StandardDetail(ConditionalGetMixin, APIView):
+    if_match_methods = ("PATCH",)  # documented by portal.api_schema
+
     def get_last_modified(self, request):
         return getattr(self, "_last_modified", None)
 
@@ -150,18 +209,23 @@ class StandardDetail(ConditionalGetMixin, APIView):
 
     def patch(self, request, pk):
         data = validated(StandardUpdateInput, request)
+        check_standard_if_match(request, pk)
         services.standard_update(standard_id=pk, actor=request.user, **data)
-        return Response(
-            StandardDetailSerializer(
-                standard_detail(request, pk), context={"request": request}
-            ).data
+        return with_etag(
+            Response(
+                StandardDetailSerializer(
+                    standard_detail(request, pk), context={"request": request}
+                ).data
+            )
         )
 
 
 # --- editions and history -----------------------------------------------------------
 
 
-@extend_schema_view(get=extend_schema(summary="List editions of published standards"))
+@extend_schema_view(
+    get=extend_schema(summary=gettext_lazy("List editions of published standards"))
+)
 class EditionList(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = EditionSerializer
     permission_classes = [permissions.AllowAny]
@@ -173,7 +237,9 @@ class EditionList(ConditionalGetMixin, generics.ListAPIView):
         return rules.public_editions()
 
 
-@extend_schema_view(get=extend_schema(summary="An edition, with its text"))
+@extend_schema_view(
+    get=extend_schema(summary=gettext_lazy("An edition, with its text"))
+)
 class EditionDetail(ConditionalGetMixin, generics.RetrieveAPIView):
     serializer_class = EditionDetailSerializer
     permission_classes = [permissions.AllowAny]
@@ -182,11 +248,10 @@ class EditionDetail(ConditionalGetMixin, generics.RetrieveAPIView):
         return rules.public_editions().select_related("version")
 
 
-@extend_schema_view(get=extend_schema(summary="Editions of a standard"))
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("Editions of a standard")))
 class StandardEditions(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = EditionSerializer
     permission_classes = [permissions.AllowAny]
-    pagination_class = None
     filter_backends = []
 
     def get_queryset(self):
@@ -194,11 +259,10 @@ class StandardEditions(ConditionalGetMixin, generics.ListAPIView):
         return Edition.objects.filter(standard=standard).order_by("-edition")
 
 
-@extend_schema_view(get=extend_schema(summary="History of a standard"))
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("History of a standard")))
 class StandardHistory(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = HistoryEntrySerializer
     permission_classes = [permissions.AllowAny]
-    pagination_class = None
     filter_backends = []
 
     def get_queryset(self):

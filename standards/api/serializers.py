@@ -6,9 +6,11 @@ renames it for every generated client.
 """
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from committees.models import Role
 from committees.selectors import display_name, person_of
 
 from .. import permissions as rules
@@ -26,6 +28,7 @@ from ..models import (
     Status,
     Version,
 )
+from .inputs import LanguageField
 
 
 def _absolute(serializer, url: str) -> str:
@@ -34,23 +37,30 @@ def _absolute(serializer, url: str) -> str:
 
 
 # Naming costs no query when the rows come with ``select_related("<user>__person")``.
+@extend_schema_serializer(
+    description=gettext_lazy(
+        "An account that acted (the author of a version, an expert, an auditor, "
+        "the actor of a history entry), named as everywhere in the portal, with "
+        "the person it is: `person_id` is the `id` at `/api/v1/people/<id>/`, "
+        "whose `user_id` is this `id`."
+    )
+)
 class UserRefSerializer(serializers.Serializer):
-    """An account that acted (the author of a version, an expert, an auditor,
-    the actor of a history entry), named as everywhere in the portal, with the
-    person it is: `person_id` is the `id` at `/api/v1/people/<id>/`, whose
-    `user_id` is this `id`."""
-
-    id = serializers.IntegerField(help_text="The user's id (an account).")
+    id = serializers.IntegerField(help_text=gettext_lazy("The user's id (an account)."))
     person_id = serializers.SerializerMethodField(
         help_text=(
-            "The id of the user's person at `/api/v1/people/<id>/`; null for "
-            "an account that is no person of the working group."
+            gettext_lazy(
+                "The id of the user's person at `/api/v1/people/<id>/`; null for "
+                "an account that is no person of the working group."
+            )
         )
     )
     name = serializers.SerializerMethodField(
         help_text=(
-            "The person's name, else the account's full name, else its "
-            "username: the name the portal shows everywhere."
+            gettext_lazy(
+                "The person's name, else the account's full name, else its "
+                "username: the name the portal shows everywhere."
+            )
         )
     )
 
@@ -62,18 +72,21 @@ class UserRefSerializer(serializers.Serializer):
         return display_name(user) if user else ""
 
 
+@extend_schema_serializer(
+    description=gettext_lazy("A person of the working group (an author of a standard).")
+)
 class PersonRefSerializer(serializers.Serializer):
-    """A person of the working group (an author of a standard)."""
-
     id = serializers.IntegerField(
-        help_text="The person's id, as at `/api/v1/people/<id>/`."
+        help_text=gettext_lazy("The person's id, as at `/api/v1/people/<id>/`.")
     )
     name = serializers.CharField()
     user_id = serializers.IntegerField(
         allow_null=True,
         help_text=(
-            "The id of the person's account, as in the `id` of actor, expert "
-            "and author references; null when they have none."
+            gettext_lazy(
+                "The id of the person's account, as in the `id` of actor, expert "
+                "and author references; null when they have none."
+            )
         ),
     )
 
@@ -81,36 +94,74 @@ class PersonRefSerializer(serializers.Serializer):
 class StandardFieldSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    name_zh = serializers.CharField(
+        help_text=gettext_lazy("The Chinese name; empty when there is none.")
+    )
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
 
 
 class NamedRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    name_zh = serializers.CharField(
+        help_text=gettext_lazy("The Chinese name; empty when there is none.")
+    )
 
 
 class WorkItemRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    title_zh = serializers.CharField(
+        help_text=gettext_lazy("The Chinese title; empty when there is none.")
+    )
 
 
 class EditionSerializer(serializers.ModelSerializer):
     title = serializers.CharField(
-        read_only=True, help_text="The title as published in this edition."
+        read_only=True,
+        help_text=gettext_lazy("The title as published in this edition."),
     )
     scope = serializers.CharField(
-        read_only=True, help_text="The scope as published in this edition."
+        read_only=True,
+        help_text=gettext_lazy("The scope as published in this edition."),
+    )
+    title_zh = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "The Chinese title as published in this edition; empty when none."
+        ),
+    )
+    scope_zh = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "The Chinese scope as published in this edition; empty when none."
+        ),
     )
     withdrawn_on = serializers.DateField(
         read_only=True,
         allow_null=True,
-        help_text="The day its standard was abolished, for its last edition.",
+        help_text=gettext_lazy(
+            "The day its standard was abolished, for its last edition."
+        ),
     )
     in_force = serializers.BooleanField(
         read_only=True,
-        help_text="Neither superseded by a later edition nor withdrawn.",
+        help_text=gettext_lazy("Neither superseded by a later edition nor withdrawn."),
     )
-    pdf_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Where to download the PDF (the portal's download page, which checks "
+            "visibility), once it is ready."
+        )
+    )
+
+    pdf_download_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The PDF itself, for an API client with a token (or none: editions "
+            "are public), once it is ready; `pdf_size` and `pdf_sha256` "
+            "describe it."
+        )
+    )
 
     class Meta:
         model = Edition
@@ -120,75 +171,138 @@ class EditionSerializer(serializers.ModelSerializer):
             "number",
             "edition",
             "title",
+            "title_zh",
             "scope",
+            "scope_zh",
             "published_on",
             "superseded_on",
             "withdrawn_on",
             "in_force",
             "pdf_state",
             "pdf_url",
+            "pdf_download_url",
             "pdf_size",
             "pdf_pages",
             "pdf_sha256",
         ]
 
     def get_pdf_url(self, edition) -> str | None:
-        """Where to download the PDF (the portal's download page, which checks
-        visibility), once it is ready."""
         if edition.pdf_state != Edition.PdfState.READY or not edition.pdf:
             return None
         return _absolute(
             self, reverse("standards_pdf:edition_pdf", kwargs={"pk": edition.pk})
         )
 
+    def get_pdf_download_url(self, edition) -> str | None:
+        if edition.pdf_state != Edition.PdfState.READY or not edition.pdf:
+            return None
+        return _absolute(
+            self,
+            reverse(
+                "api:standard-edition-pdf",
+                kwargs={"pk": edition.standard_id, "edition": edition.edition},
+            ),
+        )
+
 
 class EditionDetailSerializer(EditionSerializer):
     body = serializers.CharField(
-        source="version.body", read_only=True, help_text="The text, in Markdown."
+        source="version.body",
+        read_only=True,
+        help_text=gettext_lazy("The text, in Markdown."),
     )
 
     class Meta(EditionSerializer.Meta):
         fields = [*EditionSerializer.Meta.fields, "body"]
 
 
+@extend_schema_serializer(
+    description=gettext_lazy(
+        "A standard. Its public record is its current edition's: once it has an "
+        "edition, ``title`` and ``scope`` are the in-force edition's (or the last "
+        "one's, when abolished), whoever asks, and edits of a renewal reach them "
+        "only with the next edition. The draft audience also reads the draft's own"
+        " ``draft_title`` and ``draft_scope`` (null for everyone else)."
+    )
+)
 class StandardSerializer(serializers.ModelSerializer):
-    """A standard. Its public record is its current edition's: once it has
-    an edition, ``title`` and ``scope`` are the in-force edition's (or the
-    last one's, when abolished), whoever asks, and edits of a renewal reach
-    them only with the next edition. The draft audience also reads the
-    draft's own ``draft_title`` and ``draft_scope`` (null for everyone
-    else)."""
-
     title = serializers.SerializerMethodField(
         help_text=(
-            "The in-force edition's title once the standard has an edition; "
-            "before, the draft's."
+            gettext_lazy(
+                "The in-force edition's title once the standard has an edition; "
+                "before, the draft's."
+            )
         )
     )
     scope = serializers.SerializerMethodField(
         help_text=(
-            "The in-force edition's scope once the standard has an edition; "
-            "before, the draft's."
+            gettext_lazy(
+                "The in-force edition's scope once the standard has an edition; "
+                "before, the draft's."
+            )
+        )
+    )
+    title_zh = serializers.SerializerMethodField(
+        help_text=(
+            gettext_lazy(
+                "The Chinese title beside `title` (read as `title`); empty when "
+                "there is none. A standard written only in Chinese has its title "
+                "in `title`."
+            )
+        )
+    )
+    scope_zh = serializers.SerializerMethodField(
+        help_text=(
+            gettext_lazy(
+                "The Chinese scope beside `scope` (read as `scope`); empty when "
+                "there is none."
+            )
         )
     )
     draft_title = serializers.SerializerMethodField(
         help_text=(
-            "The draft's title, as its authors edit it (during a renewal it "
-            "may differ from `title`); null unless the caller is in the "
-            "draft audience."
+            gettext_lazy(
+                "The draft's title, as its authors edit it (during a renewal it "
+                "may differ from `title`); null unless the caller is in the "
+                "draft audience."
+            )
         )
     )
     draft_scope = serializers.SerializerMethodField(
         help_text=(
-            "The draft's scope, as its authors edit it; null unless the "
-            "caller is in the draft audience."
+            gettext_lazy(
+                "The draft's scope, as its authors edit it; null unless the "
+                "caller is in the draft audience."
+            )
         )
+    )
+    draft_title_zh = serializers.SerializerMethodField(
+        help_text=(
+            gettext_lazy(
+                "The draft's Chinese title; null unless the caller is in the "
+                "draft audience."
+            )
+        )
+    )
+    draft_scope_zh = serializers.SerializerMethodField(
+        help_text=(
+            gettext_lazy(
+                "The draft's Chinese scope; null unless the caller is in the "
+                "draft audience."
+            )
+        )
+    )
+    language = LanguageField(
+        read_only=True,
+        help_text=gettext_lazy("The language the standard's text is written in."),
     )
     status = serializers.SerializerMethodField(
         help_text=(
-            "The lifecycle state. Outside the draft audience a standard under "
-            "renewal reads `published`: its renewal's state is working "
-            "material (see `public_status`)."
+            gettext_lazy(
+                "The lifecycle state. Outside the draft audience a standard under "
+                "renewal reads `published`: its renewal's state is working "
+                "material (see `public_status`)."
+            )
         )
     )
     public_status = serializers.ChoiceField(
@@ -196,9 +310,11 @@ class StandardSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text=(
-            "What the public reads: `in_force`, `under_renewal` (the in-force "
-            "edition stays public while the next is drafted) or `abolished`; "
-            "null before the first edition."
+            gettext_lazy(
+                "What the public reads: `in_force`, `under_renewal` (the in-force "
+                "edition stays public while the next is drafted) or `abolished`; "
+                "null before the first edition."
+            )
         ),
     )
     field = StandardFieldSerializer(read_only=True)
@@ -207,6 +323,13 @@ class StandardSerializer(serializers.ModelSerializer):
     replaced_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     under_renewal = serializers.BooleanField(read_only=True)
     current_edition = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "With `q` and `snippets=1` on the list: the excerpt of the public "
+            "record around the first match, as the catalogue shows it (HTML, "
+            "escaped, each match in `<mark>`); null otherwise, and for drafts."
+        )
+    )
 
     class Meta:
         model = Standard
@@ -214,9 +337,14 @@ class StandardSerializer(serializers.ModelSerializer):
             "id",
             "number",
             "title",
+            "title_zh",
             "scope",
+            "scope_zh",
+            "language",
             "draft_title",
+            "draft_title_zh",
             "draft_scope",
+            "draft_scope_zh",
             "status",
             "public_status",
             "field",
@@ -231,6 +359,7 @@ class StandardSerializer(serializers.ModelSerializer):
             "created",
             "updated",
             "status_changed",
+            "snippet",
         ]
 
     def _in_draft_audience(self, standard) -> bool:
@@ -251,17 +380,37 @@ class StandardSerializer(serializers.ModelSerializer):
     def get_scope(self, standard) -> str:
         return standard.public_scope if standard.has_edition else standard.scope
 
+    def get_title_zh(self, standard) -> str:
+        if standard.has_edition:
+            return standard.public_title_zh or ""
+        return standard.title_zh
+
+    def get_scope_zh(self, standard) -> str:
+        if standard.has_edition:
+            return standard.public_scope_zh or ""
+        return standard.scope_zh
+
     def get_draft_title(self, standard) -> str | None:
         return standard.title if self._in_draft_audience(standard) else None
 
     def get_draft_scope(self, standard) -> str | None:
         return standard.scope if self._in_draft_audience(standard) else None
 
+    def get_draft_title_zh(self, standard) -> str | None:
+        return standard.title_zh if self._in_draft_audience(standard) else None
+
+    def get_draft_scope_zh(self, standard) -> str | None:
+        return standard.scope_zh if self._in_draft_audience(standard) else None
+
     @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
     def get_status(self, standard) -> str:
         if standard.under_renewal and not self._in_draft_audience(standard):
             return Status.PUBLISHED.value
         return standard.status
+
+    def get_snippet(self, standard) -> str | None:
+        snippet = getattr(standard, "snippet", None)
+        return None if snippet is None else str(snippet)
 
     @extend_schema_field(EditionSerializer(allow_null=True))
     def get_current_edition(self, standard):
@@ -290,13 +439,13 @@ class StandardDetailSerializer(StandardSerializer):
     transitions = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
-        help_text="The transitions the caller may take now.",
+        help_text=gettext_lazy("The transitions the caller may take now."),
     )
     whose_turn = TurnSerializer(many=True, read_only=True, source="turns")
 
     class Meta(StandardSerializer.Meta):
         fields = [
-            *StandardSerializer.Meta.fields,
+            *(f for f in StandardSerializer.Meta.fields if f != "snippet"),
             "authors",
             "editions",
             "transitions",
@@ -305,6 +454,13 @@ class StandardDetailSerializer(StandardSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The file itself, for the draft's audience (with a token or a "
+            "session); `size` and `sha256` describe it."
+        )
+    )
+
     class Meta:
         model = Attachment
         fields = [
@@ -315,7 +471,20 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "created",
+            "download_url",
         ]
+
+    def get_download_url(self, attachment) -> str:
+        return _absolute(
+            self,
+            reverse(
+                "api:standard-attachment-download",
+                kwargs={
+                    "pk": attachment.version.standard_id,
+                    "attachment_id": attachment.pk,
+                },
+            ),
+        )
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -383,12 +552,22 @@ class AuditSerializer(serializers.ModelSerializer):
     certificate_state = serializers.CharField(
         read_only=True,
         help_text=(
-            "The certificate's PDF: `pending`, `rendering`, `ready` or `failed`; empty "
-            "unless the audit certified."
+            gettext_lazy(
+                "The certificate's PDF: `pending`, `rendering`, `ready` or "
+                "`failed`; empty unless the audit certified."
+            )
         ),
     )
     certificate_url = serializers.SerializerMethodField(
-        help_text="The certificate's PDF (for a signed-in session), once ready."
+        help_text=gettext_lazy(
+            "The certificate's PDF (for a signed-in session), once ready."
+        )
+    )
+    certificate_download_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The certificate's PDF for an API client with a token, once ready; "
+            "`certificate_size` and `certificate_sha256` describe it."
+        )
     )
 
     class Meta:
@@ -402,6 +581,7 @@ class AuditSerializer(serializers.ModelSerializer):
             "certificate_number",
             "certificate_state",
             "certificate_url",
+            "certificate_download_url",
             "certificate_size",
             "certificate_pages",
             "certificate_sha256",
@@ -413,6 +593,17 @@ class AuditSerializer(serializers.ModelSerializer):
             return None
         return _absolute(
             self, reverse("standards_pdf:certificate_pdf", kwargs={"pk": audit.pk})
+        )
+
+    def get_certificate_download_url(self, audit) -> str | None:
+        if audit.certificate_state != "ready" or not audit.certificate_pdf:
+            return None
+        return _absolute(
+            self,
+            reverse(
+                "api:standard-audit-certificate",
+                kwargs={"pk": audit.standard_id, "audit_id": audit.pk},
+            ),
         )
 
 
@@ -432,7 +623,68 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class RefusalSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text=gettext_lazy(
+            "`not_found`, `forbidden`, `conflict`, `already_in_state` or `invalid`."
+        )
+    )
+    message = serializers.CharField()
+
+
 class TransitionSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=list(services.TRANSITIONS))
+    name = serializers.ChoiceField(choices=list(services.TRANSITIONS.items()))
     label = serializers.CharField()
     comment_required = serializers.BooleanField()
+    allowed = serializers.BooleanField(
+        help_text=gettext_lazy("Whether the caller may take it now.")
+    )
+    reasons = RefusalSerializer(
+        many=True,
+        help_text=gettext_lazy("Why not, when it is not allowed (else empty)."),
+    )
+
+
+class LifecycleStateSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Status.choices)
+    label = serializers.CharField()
+    description = serializers.CharField()
+
+
+class LifecycleCheckSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=gettext_lazy("A stable machine code."))
+    text = serializers.CharField()
+
+
+class LifecycleRoleSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Role.Kind.choices)
+    label = serializers.CharField()
+
+
+class LifecycleTransitionSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=list(services.TRANSITIONS.items()))
+    label = serializers.CharField()
+    sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=Status.choices),
+        help_text=gettext_lazy("The states it leaves from."),
+    )
+    target = serializers.ChoiceField(
+        choices=Status.choices, help_text=gettext_lazy("The state it leads to.")
+    )
+    roles = LifecycleRoleSerializer(
+        many=True, help_text=gettext_lazy("Who may take it.")
+    )
+    who = serializers.CharField(help_text=gettext_lazy("Who may take it, in words."))
+    conditions = LifecycleCheckSerializer(
+        many=True, help_text=gettext_lazy("Its conditions, one by one.")
+    )
+    condition = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy("Its conditions and effects, in words (or null)."),
+    )
+    comment_required = serializers.BooleanField()
+
+
+class LifecycleSerializer(serializers.Serializer):
+    states = LifecycleStateSerializer(many=True)
+    transitions = LifecycleTransitionSerializer(many=True)

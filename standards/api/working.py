@@ -8,7 +8,9 @@ standard is published; everyone else gets a 404
 (``selectors.standard_get_working``).
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -45,9 +47,9 @@ def _working(request, pk) -> Standard:
 
 
 class WorkingList(ConditionalGetMixin, generics.ListAPIView):
-    """A list under a standard, shown to the draft's audience only."""
+    """A list under a standard, shown to the draft's audience only; paginated
+    like every collection of the API."""
 
-    pagination_class = None
     filter_backends = []
 
     def get_standard(self) -> Standard:
@@ -63,14 +65,16 @@ class WorkingList(ConditionalGetMixin, generics.ListAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Versions of a draft"),
+    get=extend_schema(summary=gettext_lazy("Versions of a draft")),
     post=extend_schema(
-        summary="Upload a new version",
-        description="Multipart (with files) or JSON (text only).",
-        request={
-            "multipart/form-data": VersionCreateInput,
-            "application/json": VersionCreateInput,
-        },
+        summary=gettext_lazy("Upload a new version"),
+        description=gettext_lazy(
+            "Multipart, with optional files. (A JSON body with the text only is "
+            "accepted too.)"
+        ),
+        # One body type in the schema: client generators cannot pick between
+        # several for one operation.
+        request={"multipart/form-data": VersionCreateInput},
         responses={201: VersionSerializer},
     ),
 )
@@ -99,9 +103,9 @@ class VersionList(WorkingList):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Experts assigned to a draft"),
+    get=extend_schema(summary=gettext_lazy("Experts assigned to a draft")),
     post=extend_schema(
-        summary="Assign experts",
+        summary=gettext_lazy("Assign experts"),
         request=AssignmentInput,
         responses={201: AssignmentSerializer(many=True)},
     ),
@@ -129,12 +133,15 @@ class AssignmentList(WorkingList):
 
 @extend_schema_view(
     get=extend_schema(
-        summary="Experts who may be assigned to a draft",
+        summary=gettext_lazy("Experts who may be assigned to a draft"),
         responses=UserRefSerializer(many=True),
     )
 )
 class AssignableExperts(WorkingList):
+    """The choices for an assignment, whole (a few people), not a collection."""
+
     serializer_class = UserRefSerializer
+    pagination_class = None
 
     def list(self, request, *args, **kwargs):
         # The rule of permissions.assignable_experts: never an expert of
@@ -152,9 +159,9 @@ def _comments_of(standard):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Expert comments on a draft"),
+    get=extend_schema(summary=gettext_lazy("Expert comments on a draft")),
     post=extend_schema(
-        summary="Comment on the current version (assigned experts)",
+        summary=gettext_lazy("Comment on the current version (assigned experts)"),
         request=CommentInput,
         responses={201: CommentSerializer},
     ),
@@ -189,7 +196,7 @@ class CommentActionView(APIView):
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Answer an expert comment (authors)",
+        summary=gettext_lazy("Answer an expert comment (authors)"),
         request=ReplyInput,
         responses=CommentSerializer,
     )
@@ -204,7 +211,7 @@ class CommentReply(CommentActionView):
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Resolve a blocking comment (the expert who raised it)",
+        summary=gettext_lazy("Resolve a blocking comment (the expert who raised it)"),
         request=None,
         responses=CommentSerializer,
     )
@@ -217,9 +224,9 @@ class CommentResolve(CommentActionView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Expert recommendations on a draft"),
+    get=extend_schema(summary=gettext_lazy("Expert recommendations on a draft")),
     post=extend_schema(
-        summary="Recommend on the current version (assigned experts)",
+        summary=gettext_lazy("Recommend on the current version (assigned experts)"),
         request=RecommendationInput,
         responses={201: RecommendationSerializer},
     ),
@@ -249,14 +256,18 @@ class RecommendationList(WorkingList):
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Confirm a recommendation on the current version (assigned experts)",
+        summary=gettext_lazy(
+            "Confirm a recommendation on the current version (assigned experts)"
+        ),
         description=(
-            "After a new version, a recommendation given on an older version "
-            "no longer counts toward advancing to audit. Its expert confirms "
-            "it on the current version in one call: the same decision and "
-            "note. 404 if the standard is not visible to the caller, 403 if "
-            "they are not an assigned expert, 409 if the draft is not in "
-            "expert review or there is nothing to confirm."
+            gettext_lazy(
+                "After a new version, a recommendation given on an older version "
+                "no longer counts toward advancing to audit. Its expert confirms "
+                "it on the current version in one call: the same decision and "
+                "note. 404 if the standard is not visible to the caller, 403 if "
+                "they are not an assigned expert, 409 if the draft is not in "
+                "expert review or there is nothing to confirm."
+            )
         ),
         request=None,
         responses={201: RecommendationSerializer},
@@ -275,10 +286,16 @@ class RecommendationConfirm(APIView):
                 context={"request": request},
             ).data,
             status=status.HTTP_201_CREATED,
+            # Where it is listed (a recommendation has no address of its own).
+            headers={
+                "Location": request.build_absolute_uri(
+                    reverse("api:standard-recommendations", args=[pk])
+                )
+            },
         )
 
 
-@extend_schema_view(get=extend_schema(summary="Audits of a standard"))
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("Audits of a standard")))
 class AuditList(WorkingList):
     serializer_class = AuditSerializer
 

@@ -3,6 +3,7 @@
 meanwhile, its current version, and the checks of input that turn a bad
 value into an ``ApplicationError`` on the field it came from."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from committees.models import Field, Person
@@ -56,6 +57,14 @@ def _clean_text(value: str | None, *, field: str, required: bool, limit: int) ->
             _("At most %(limit)d characters.") % {"limit": limit}, field=field
         )
     return value
+
+
+def _language_or_error(language) -> str:
+    """One of the portal's languages (``settings.LANGUAGES``)."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language in codes:
+        return language
+    raise ApplicationError(_("Choose a language."), field="language")
 
 
 def _field_or_error(field) -> Field:

@@ -22,6 +22,7 @@ from .common import (
     _check_expected,
     _clean_text,
     _field_or_error,
+    _language_or_error,
     _lock,
     _work_item_or_error,
 )
@@ -35,6 +36,9 @@ def standard_create(
     actor,
     title: str,
     scope: str = "",
+    title_zh: str = "",
+    scope_zh: str = "",
+    language: str = "en",
     field,
     work_item=None,
     organisation=None,
@@ -54,6 +58,9 @@ def standard_create(
     standard = Standard(
         title=_clean_text(title, field="title", required=True, limit=300),
         scope=_clean_text(scope, field="scope", required=False, limit=20000),
+        title_zh=_clean_text(title_zh, field="title_zh", required=False, limit=300),
+        scope_zh=_clean_text(scope_zh, field="scope_zh", required=False, limit=20000),
+        language=_language_or_error(language),
         field=_field_or_error(field),
         work_item=_work_item_or_error(work_item),
         organisation_id=organisation_id,
@@ -79,9 +86,10 @@ def standard_update(
     expected_status: str | None = None,
     **changes,
 ) -> Standard:
-    """The submitting organisation edits title, scope, field, work item and
-    authors while the standard is a draft (during a renewal too: the public
-    record keeps the in-force edition's until the next one)."""
+    """The submitting organisation edits title, scope (in both languages),
+    the language, field, work item and authors while the standard is a draft
+    (during a renewal too: the public record keeps the in-force edition's
+    until the next one)."""
     standard = _lock(standard_id, actor)
     _check_expected(standard, expected_status)
     permissions.require(permissions.can_edit(standard, actor))
@@ -110,13 +118,33 @@ def _apply_details(standard: Standard, actor, changes: dict, note: str = ""):
             changes["scope"], field="scope", required=False, limit=20000
         )
         changed.append("scope")
+    for name, limit in (("title_zh", 300), ("scope_zh", 20000)):
+        if name in changes:
+            setattr(
+                standard,
+                name,
+                _clean_text(changes[name], field=name, required=False, limit=limit),
+            )
+            changed.append(name)
+    if "language" in changes:
+        standard.language = _language_or_error(changes["language"])
+        changed.append("language")
     if "field" in changes:
         standard.field = _field_or_error(changes["field"])
         changed.append("field")
     if "work_item" in changes:
         standard.work_item = _work_item_or_error(changes["work_item"])
         changed.append("work_item")
-    unknown = set(changes) - {"title", "scope", "field", "work_item", "authors"}
+    unknown = set(changes) - {
+        "title",
+        "title_zh",
+        "scope",
+        "scope_zh",
+        "language",
+        "field",
+        "work_item",
+        "authors",
+    }
     if unknown:
         raise ApplicationError(
             _("Unknown field: %(name)s") % {"name": ", ".join(sorted(unknown))}
@@ -126,11 +154,19 @@ def _apply_details(standard: Standard, actor, changes: dict, note: str = ""):
         standard.authors.set(_authors_or_error(changes["authors"]))
         changed.append("authors")
     if changed:
+        # The fields by their names in the reader's language, not their codes.
+        fields = ", ".join(
+            str(Standard._meta.get_field(name).verbose_name) for name in changed
+        )
         history_record(
             standard=standard,
             actor=actor,
             action="edited",
-            comment=(note or "") + ", ".join(changed),
+            comment=(
+                _("%(note)s: %(fields)s") % {"note": note, "fields": fields}
+                if note
+                else fields
+            ),
         )
     return standard
 

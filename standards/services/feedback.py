@@ -108,7 +108,11 @@ def comment_create(
         standard=standard,
         actor=actor,
         action="comment_added",
-        comment=(_("Blocking comment: ") if blocking else "") + comment.text[:500],
+        comment=(
+            _("Blocking comment: %(text)s") % {"text": comment.text[:500]}
+            if blocking
+            else comment.text[:500]
+        ),
     )
     return comment
 
@@ -150,7 +154,8 @@ def comment_answer(*, comment_id, actor, reply: str, reply_text: str = "") -> Co
         standard=standard,
         actor=actor,
         action="comment_answered",
-        comment=f"{comment.get_reply_display()}: {reply_text[:500]}",
+        comment=_("%(answer)s: %(reply)s")
+        % {"answer": comment.get_reply_display(), "reply": reply_text[:500]},
     )
     return comment
 
@@ -198,9 +203,14 @@ def recommendation_give(
         standard=standard,
         actor=actor,
         action="recommendation_given",
-        comment=f"{recommendation.get_decision_display()} (v{version.number}). {note}"[
-            :1000
-        ],
+        comment=(
+            _("%(decision)s (v%(version)d). %(note)s")
+            % {
+                "decision": recommendation.get_decision_display(),
+                "version": version.number,
+                "note": note,
+            }
+        )[:1000],
     )
     return recommendation
 
@@ -230,8 +240,13 @@ def recommendation_confirm(*, standard_id, actor) -> Recommendation:
         actor=actor,
         action=Action.RECOMMENDATION_CONFIRMED,
         comment=(
-            f"{recommendation.get_decision_display()} "
-            f"(v{earlier_number} → v{version.number}). {earlier.note}"
+            _("%(decision)s (v%(earlier)d → v%(version)d). %(note)s")
+            % {
+                "decision": recommendation.get_decision_display(),
+                "earlier": earlier_number,
+                "version": version.number,
+                "note": earlier.note,
+            }
         )[:1000],
     )
     return recommendation

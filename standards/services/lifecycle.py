@@ -246,7 +246,9 @@ def _after_publish(standard: Standard, actor, **_kw) -> None:
         # The public record from now on: edits of a later renewal change
         # the standard's own title and scope, not these.
         title=standard.title,
+        title_zh=standard.title_zh,
         scope=standard.scope,
+        scope_zh=standard.scope_zh,
         published_on=today,
         published_by=actor,
     )

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from committees.templatetags import people
+from portal.localized import localized
 from portal.markdown import shift_heading_levels
 from standards import actions
 from standards.models import Status
@@ -99,10 +100,12 @@ def draft_rows(standards, show_organisation=False):
             language=language,
             script_prefix=prefix,
             pk=standard.pk,
-            title=standard.title,
+            title=localized(standard, "title"),
             number=standard.number or "",
-            organisation=standard.organisation.name if show_organisation else "",
-            field=standard.field.name,
+            organisation=(
+                localized(standard.organisation, "name") if show_organisation else ""
+            ),
+            field=localized(standard.field, "name"),
             status=standard.status,
             renewal=standard.has_edition,
             turns=tuple(

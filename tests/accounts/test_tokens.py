@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.models import ApiToken, Scope
+from portal.api_http import PROBLEM_MEMBERS
 from portal.errors import ApplicationError
 from tests.factories import UserFactory
 
@@ -34,7 +35,7 @@ def bearer(secret):
 def assert_error(response, status, code=None, field=None):
     assert response.status_code == status, (response.status_code, response.content)
     body = response.json()
-    assert set(body) == {"code", "message", "errors"}, body
+    assert set(body) == {"code", "message", "errors"} | PROBLEM_MEMBERS, body
     if code:
         assert body["code"] == code, body
     if field:

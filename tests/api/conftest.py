@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import services as token_services
+from portal.api_http import PROBLEM_MEMBERS
 from tests.standards.conftest import (  # noqa: F401
     Lifecycle,
     World,
@@ -57,12 +58,17 @@ def as_user():
 
 
 def assert_error(response, status, code=None, field=None):
-    """The body is the API's JSON error shape, with the given status."""
+    """The body is the API's error shape, an RFC 9457 problem
+    (``application/problem+json``) with the API's ``code``, ``message`` and
+    ``errors`` as extension members, with the given status."""
     assert response.status_code == status, (response.status_code, response.content)
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
-    assert set(body) == {"code", "message", "errors"}, body
+    assert set(body) == {"code", "message", "errors"} | PROBLEM_MEMBERS, body
     assert body["message"]
+    assert body["status"] == status, body
+    assert body["detail"] == body["message"], body
+    assert body["title"] and body["type"].endswith(f"#problem-{body['code']}"), body
     if code:
         assert body["code"] == code, body
     if field:

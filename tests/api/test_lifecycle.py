@@ -75,7 +75,7 @@ def test_a_draft_goes_from_creation_to_publication_over_the_api(as_user, world):
     for client in (expert1, expert2):
         response = client.post(url(pk, "recommendations/"), {"decision": "approve"})
         assert response.status_code == 201
-    assert len(member.get(url(pk, "recommendations/")).json()) == 2
+    assert len(member.get(url(pk, "recommendations/")).json()["results"]) == 2
 
     assert deputy.post(url(pk, "transitions/advance_to_audit/"), {}).json()[
         "status"
@@ -83,7 +83,9 @@ def test_a_draft_goes_from_creation_to_publication_over_the_api(as_user, world):
     assert auditor.post(url(pk, "transitions/certify/"), {"comment": "Fine"}).json()[
         "status"
     ] == ("certified")
-    assert member.get(url(pk, "audits/")).json()[0]["outcome"] == "certified"
+    assert member.get(url(pk, "audits/")).json()["results"][0]["outcome"] == (
+        "certified"
+    )
     published = leader.post(url(pk, "transitions/publish/"), {}).json()
     assert published["status"] == "published"
     assert published["number"].startswith("LLMSWG 0001:")
@@ -93,11 +95,11 @@ def test_a_draft_goes_from_creation_to_publication_over_the_api(as_user, world):
     listed = public.get("/api/v1/standards/", {"q": "medical"}).json()
     assert [s["id"] for s in listed["results"]] == [pk]
     # The public reads the public actions; the draft audience, all of it.
-    actions = [h["action"] for h in public.get(url(pk, "history/")).json()]
+    actions = [h["action"] for h in public.get(url(pk, "history/")).json()["results"]]
     assert actions == ["publish"]
-    actions = [h["action"] for h in member.get(url(pk, "history/")).json()]
+    actions = [h["action"] for h in member.get(url(pk, "history/")).json()["results"]]
     assert actions[0] == "created" and actions[-1] == "publish"
-    edition = public.get(url(pk, "editions/")).json()[0]
+    edition = public.get(url(pk, "editions/")).json()["results"][0]
     detail = public.get(f"/api/v1/editions/{edition['id']}/").json()
     assert detail["body"].startswith("# Scope")
 

@@ -53,7 +53,7 @@ def test_an_editions_pdf_url_is_null_until_ready(api, lifecycle):
 def test_a_failed_pdf_has_no_url(api, lifecycle):
     standard = lifecycle.published()
     standard.editions.update(pdf_state=Edition.PdfState.FAILED)
-    (edition,) = api.get(f"/api/v1/standards/{standard.pk}/editions/").json()
+    (edition,) = api.get(f"/api/v1/standards/{standard.pk}/editions/").json()["results"]
     assert edition["pdf_state"] == "failed" and edition["pdf_url"] is None
 
 
@@ -61,14 +61,14 @@ def test_an_audits_certificate_url_once_ready(as_user, client, world, lifecycle)
     standard = lifecycle.certified()
     audit = Audit.objects.get(standard=standard, outcome=Audit.Outcome.CERTIFIED)
     path = f"/api/v1/standards/{standard.pk}/audits/"
-    (listed,) = as_user(world.member).get(path).json()
+    (listed,) = as_user(world.member).get(path).json()["results"]
     assert listed["certificate_url"] is None
     assert listed["certificate_state"] == audit.certificate_state
 
     audit.certificate_pdf.save("stand-in.pdf", ContentFile(PDF), save=False)
     audit.certificate_state = "ready"
     audit.save()
-    (listed,) = as_user(world.member).get(path).json()
+    (listed,) = as_user(world.member).get(path).json()["results"]
     url = f"http://testserver/certificates/{audit.pk}/pdf/"
     assert listed["certificate_state"] == "ready"
     assert listed["certificate_url"] == url

@@ -280,7 +280,11 @@ def test_watch_and_unwatch_a_field(as_user, world):
     path = f"/api/v1/fields/{world.field.pk}/watch/"
     created = client.post(path)
     assert created.status_code == 201
-    assert created.json()["field"] == {"id": world.field.pk, "name": world.field.name}
+    assert created.json()["field"] == {
+        "id": world.field.pk,
+        "name": world.field.name,
+        "name_zh": world.field.name_zh,
+    }
     assert created.json()["standard"] is None
     assert client.post(path).status_code == 200
     listed = client.get("/api/v1/watches/").json()["results"]

@@ -15,7 +15,15 @@ def test_people_list_each_person_with_roles_and_account(api, world):
     body = api.get("/api/v1/people/").json()
     people = {p["id"]: p for p in body["results"]}
     expert = people[world.expert1.person.pk]
-    assert set(expert) == {"id", "name", "title", "organisation", "roles", "user_id"}
+    assert set(expert) == {
+        "id",
+        "name",
+        "title",
+        "title_zh",
+        "organisation",
+        "roles",
+        "user_id",
+    }
     assert expert["name"] == world.expert1.person.name
     assert expert["user_id"] == world.expert1.pk
     assert [(r["kind"], r["field"]["id"]) for r in expert["roles"]] == [
@@ -60,7 +68,7 @@ def test_actor_ids_lead_to_their_person_and_back(as_user, world, lifecycle):
         standard_id=standard.pk, actor=world.expert1, text="Name the test set."
     )
     client = as_user(world.member)
-    entries = client.get(f"/api/v1/standards/{standard.pk}/history/").json()
+    entries = client.get(f"/api/v1/standards/{standard.pk}/history/").json()["results"]
     [entry] = [e for e in entries if e["action"] == "comment_added"]
     actor = entry["actor"]
     assert actor["id"] == world.expert1.pk
@@ -69,9 +77,13 @@ def test_actor_ids_lead_to_their_person_and_back(as_user, world, lifecycle):
     assert person["user_id"] == actor["id"]
     assert person["name"] == actor["name"] == world.expert1.person.name
 
-    [comment] = client.get(f"/api/v1/standards/{standard.pk}/comments/").json()
+    [comment] = client.get(f"/api/v1/standards/{standard.pk}/comments/").json()[
+        "results"
+    ]
     assert comment["expert"] == actor
-    assignments = client.get(f"/api/v1/standards/{standard.pk}/assignments/").json()
+    assignments = client.get(f"/api/v1/standards/{standard.pk}/assignments/").json()[
+        "results"
+    ]
     assert {a["expert"]["person_id"] for a in assignments} == {
         world.expert1.person.pk,
         world.expert2.person.pk,
@@ -89,7 +101,9 @@ def test_author_refs_carry_the_account_id(as_user, world, lifecycle):
     assert body["authors"] == [
         {"id": author.pk, "name": author.name, "user_id": world.member.pk}
     ]
-    [version] = client.get(f"/api/v1/standards/{standard.pk}/versions/").json()
+    [version] = client.get(f"/api/v1/standards/{standard.pk}/versions/").json()[
+        "results"
+    ]
     assert version["author"]["person_id"] == author.pk
 
 
@@ -98,7 +112,7 @@ def test_an_account_without_a_person_has_no_person_id(as_user, world, lifecycle)
     world.deputy.person.delete()
     world.deputy.refresh_from_db()
     body = as_user(world.member).get(f"/api/v1/standards/{standard.pk}/history/")
-    [entry] = [e for e in body.json() if e["action"] == "experts_assigned"]
+    [entry] = [e for e in body.json()["results"] if e["action"] == "experts_assigned"]
     assert entry["actor"] == {
         "id": world.deputy.pk,
         "person_id": None,

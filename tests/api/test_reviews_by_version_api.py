@@ -45,7 +45,9 @@ def test_an_expert_confirms_a_recommendation_in_one_call(as_user, world, lifecyc
         409,
         "conflict",
     )
-    listed = as_user(world.member).get(url(standard, "recommendations/")).json()
+    listed = (
+        as_user(world.member).get(url(standard, "recommendations/")).json()["results"]
+    )
     assert [r["version"] for r in listed] == [1, 1]
 
     for expert in (world.expert1, world.expert2):
@@ -55,7 +57,7 @@ def test_an_expert_confirms_a_recommendation_in_one_call(as_user, world, lifecyc
         assert body["version"] == 2 and body["decision"] == "approve"
         assert body["expert"]["id"] == expert.pk
 
-    history = as_user(world.member).get(url(standard, "history/")).json()
+    history = as_user(world.member).get(url(standard, "history/")).json()["results"]
     assert [h["action"] for h in history].count("recommendation_confirmed") == 2
     response = deputy.post(url(standard, "transitions/advance_to_audit/"), {})
     assert response.status_code == 200, response.content

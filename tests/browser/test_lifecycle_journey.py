@@ -75,7 +75,7 @@ def test_a_draft_goes_from_member_to_the_public_catalogue(
     page.goto("/drafts/")
     page.get_by_role("link", name="New draft").click()
     page.get_by_label("Title", exact=True).fill(TITLE)
-    page.get_by_label("Scope").fill("How to evaluate triage chatbots.")
+    page.get_by_label("Scope", exact=True).fill("How to evaluate triage chatbots.")
     page.get_by_label("Field", exact=True).select_option(label="Medical Field")
     page.get_by_role("button", name="Create draft").click()
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()

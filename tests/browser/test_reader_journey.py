@@ -55,11 +55,11 @@ def test_a_reader_finds_reads_compares_cites_and_follows_a_standard(
     # only when asked for.
     search(page, q="评测")
     expect(page).to_have_url(re.compile(r"[?&]q=%E8%AF%84%E6%B5%8B"))
-    expect(page.get_by_role("status")).to_have_text("3 standards")
+    expect(page.get_by_role("status")).to_have_text("4 standards")
     expect(results(page)).not_to_contain_text([ABOLISHED])
     expect(page.locator("mark").first).to_have_text("评测")
     search(page, abolished=True)
-    expect(page.get_by_role("status")).to_have_text("4 standards")
+    expect(page.get_by_role("status")).to_have_text("5 standards")
     expect(page.locator(".catalogue-result", has_text=ABOLISHED)).to_contain_text(
         "Abolished"
     )

@@ -38,20 +38,40 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
+# Folded sections (<details>) are opened for axe, so that what they hide is
+# checked too, then folded again: the journey goes on with the page as the
+# person left it.
+UNFOLD = """() => {
+  for (const details of document.querySelectorAll("details:not([open])")) {
+    details.setAttribute("data-axe-unfolded", "");
+    details.open = true;
+  }
+}"""
+REFOLD = """() => {
+  for (const details of document.querySelectorAll("details[data-axe-unfolded]")) {
+    details.open = false;
+    details.removeAttribute("data-axe-unfolded");
+  }
+}"""
 
 
 def check_accessibility(page) -> None:
-    """Run axe-core on the page as loaded; fail on a serious or critical
-    violation, naming each rule and the elements that break it.
+    """Run axe-core on the page as loaded, every folded section opened; fail
+    on a serious or critical violation, naming each rule and the elements
+    that break it.
 
     The portal's CSP allows only its own scripts and a nonce, so a
     <script> tag with axe's source would be refused; `page.evaluate` runs it
     through the DevTools protocol, which the CSP does not govern."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (options) => await window.axe.run(document, options)", AXE_OPTIONS
-    )
+    page.evaluate(UNFOLD)
+    try:
+        result = page.evaluate(
+            "async (options) => await window.axe.run(document, options)", AXE_OPTIONS
+        )
+    finally:
+        page.evaluate(REFOLD)
     bad = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
     report = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']}\n"
@@ -110,21 +130,24 @@ class Journey:
 
     def open_first_waiting(self) -> None:
         """The first "Waiting on you" item is in view; it opens the draft at
-        its actions, which are then in view too."""
+        its actions (at why it came back, just above them, for a draft
+        returned to its authors), which are then in view too."""
         page = self.page
         first = page.locator("#waiting .work-item").first
         in_view(page, first, "the first item waiting")
         link = first.locator(".work-title")
         href = link.get_attribute("href")
-        assert href.endswith("/#actions"), href
-        # The item links to the draft at its actions; without that anchor,
-        # as when the address is typed, they are in view as well.
-        page.goto(href.removesuffix("#actions"))
+        address, _, anchor = href.partition("#")
+        assert address.endswith("/"), href
+        assert anchor == ("returned" if self.role == "member" else "actions"), href
+        # Without that anchor, as when the address is typed, the actions are
+        # in view as well.
+        page.goto(address)
         self.next_action_in_view()
         self.visit("draft")
         link_page = page.url
         page.goto(href)
-        assert page.url == link_page + "#actions"
+        assert page.url == f"{link_page}#{anchor}"
 
     def next_action_in_view(self) -> None:
         page = self.page

@@ -67,7 +67,7 @@ def test_a_demo_person_has_one_name_on_every_surface(demo, client):
     assert not any("Eva Expert" in message for message in told), told
 
     api = _api(expert)
-    entries = api.get(f"/api/v1/standards/{standard.pk}/history/").json()
+    entries = api.get(f"/api/v1/standards/{standard.pk}/history/").json()["results"]
     [commented] = [e for e in entries if e["action"] == "comment_added"]
     assert commented["actor"] == {
         "id": expert.pk,

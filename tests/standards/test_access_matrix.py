@@ -91,6 +91,7 @@ ROUTES = {
     "api:standard-recommendations": Route(W),
     "api:standard-recommendation-confirm": Route(W, signed_in=True),
     "api:standard-audits": Route(W),
+    "api:standard-attachment-download": Route(W, needs="attachment"),
     "api:standard-transition": Route(
         "visible", kwargs=(("name", "abolish"),), signed_in=True
     ),
@@ -105,6 +106,11 @@ ROUTES = {
     "standards_pdf:edition_pdf_status": Route("edition", needs="edition"),
     "standards_pdf:edition_rerender": Route("edition", needs="edition"),
     "standards_pdf:certificate_pdf": Route("certificate", needs="certificate"),
+    # The same files over the API, addressed under their standard.
+    "api:standard-edition-pdf": Route("edition", needs="edition_of_standard"),
+    "api:standard-audit-certificate": Route(
+        "certificate", needs="certificate_of_standard"
+    ),
     # something of the standard, whichever part the caller may see
     "api:standard": Route("visible"),
     "api:standard-history": Route("visible"),
@@ -136,6 +142,10 @@ NOT_A_STANDARD = {
     "notifications:watch_field": "fields are public",
     "notifications:unwatch_field": "fields are public",
     "accounts:token_revoke": "a person's own API token",
+    "api:webhook": "a person's own webhook endpoint",
+    "api:webhook-deliveries": "a person's own webhook endpoint",
+    "api:webhook-delivery": "a person's own webhook endpoint",
+    "api:webhook-delivery-redeliver": "a person's own webhook endpoint",
     "password_reset_confirm": "a signed password reset link",
 }
 
@@ -295,7 +305,7 @@ def _object(route: Route, standard):
         from standards.models import Attachment
 
         return Attachment.objects.filter(version__standard=standard).last()
-    if route.needs == "edition":
+    if route.needs in {"edition", "edition_of_standard"}:
         return Edition.objects.filter(standard=standard).first()
     return Audit.objects.filter(standard=standard, outcome="certified").first()
 
@@ -308,6 +318,10 @@ def _address(name, route, standard, obj):
             kwargs["comment_id"] = obj.pk
         if route.needs == "attachment":
             kwargs["attachment_id"] = obj.pk
+    elif route.needs == "edition_of_standard":
+        kwargs.update(pk=standard.pk, edition=obj.edition)
+    elif route.needs == "certificate_of_standard":
+        kwargs.update(pk=standard.pk, audit_id=obj.pk)
     else:
         kwargs["pk"] = obj.pk
     return reverse(name, kwargs=kwargs)
@@ -399,6 +413,7 @@ LISTS = [
     "/drafts/",
     "/notifications/",
     "/api/v1/notifications/",
+    "/api/v1/events/",
 ]
 
 

@@ -1,19 +1,25 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
+from standards import demo, workspace
 from standards.demo import load_sample_drafts
 from standards.models import HistoryEntry, Standard, Status
 
 DEMO_USERS = ["leader", "deputy", "member", "member2", "expert1", "expert2", "auditor"]
 
 
-@pytest.fixture
-def demo_users(db):
+def _demo_users() -> dict:
     call_command("load_working_group", verbosity=0)
     call_command("load_demo", "--password", "demo-pw-1", "--force", verbosity=0)
     users = get_user_model().objects.filter(username__in=DEMO_USERS)
-    users = {user.username: user for user in users}
+    return {user.username: user for user in users}
+
+
+@pytest.fixture
+def demo_users(db):
+    users = _demo_users()
     # load_demo calls it already; calling it here too keeps this test about
     # standards.demo should the command change.
     load_sample_drafts(users)
@@ -31,7 +37,9 @@ def test_load_demo_adds_sample_standards_in_every_state(demo_users):
         )
         assert standard.history.filter(action="created").exists()
         body = standard.versions.order_by("-number").first().body
-        assert "| Dimension |" in body
+        # The sample written in Chinese has its table in Chinese.
+        table = "| 维度 |" if standard.language == "zh-hans" else "| Dimension |"
+        assert table in body
         assert "本标准规定了医疗大语言模型评测的方法。" in body
 
 
@@ -45,7 +53,7 @@ def test_sample_standards_tell_the_whole_story(demo_users):
     assert in_review.comments.count() == 1
 
     published = samples.filter(status=Status.PUBLISHED)
-    assert published.count() == 2
+    assert published.count() == 3
     assert published.filter(history__action="reaffirm").count() == 1
     assert all(s.number and s.editions.exists() for s in published)
 
@@ -76,3 +84,48 @@ def test_loading_twice_adds_nothing(demo_users):
     call_command("load_demo", "--password", "demo-pw-1", "--force", verbosity=0)
     assert Standard.objects.count() == standards
     assert HistoryEntry.objects.count() == history
+
+
+def test_drafts_came_back_to_each_member_with_the_reason_and_a_blocking_point(
+    demo_users,
+):
+    returned = Standard.objects.filter(
+        is_sample=True, status=Status.DRAFT, history__action="request_changes"
+    )
+    assert {s.organisation.name for s in returned} == {
+        "Peking University",
+        "Tsinghua University",
+    }
+    for standard in returned:
+        entry = standard.history.get(action="request_changes")
+        assert entry.actor.username == "deputy" and entry.comment
+        assert [c.is_open_blocking for c in standard.comments.all()] == [True]
+
+
+def test_a_published_standard_is_overdue_for_its_periodic_review(demo_users):
+    today = timezone.localdate()
+    overdue = Standard.objects.get(
+        is_sample=True, status=Status.PUBLISHED, review_due__lt=today
+    )
+    edition = overdue.editions.get()
+    assert edition.published_on < overdue.review_due
+    assert overdue.number == edition.number
+    assert overdue.number.endswith(f":{edition.published_on.year}")
+    # First in the deputy's periodic-review list.
+    due, _total = workspace.review_due(demo_users["deputy"])
+    assert due[0].standard == overdue and due[0].overdue
+
+
+def test_a_demo_loaded_before_the_later_samples_gains_them_once(db, monkeypatch):
+    with monkeypatch.context() as before:
+        before.setattr(demo._Samples, "later_additions", lambda self: None)
+        users = _demo_users()
+    assert not Standard.objects.filter(history__action="request_changes").exists()
+    standards = Standard.objects.count()
+
+    load_sample_drafts(users)
+    assert Standard.objects.count() == standards + 3
+    assert Standard.objects.filter(history__action="request_changes").count() == 2
+
+    load_sample_drafts(users)
+    assert Standard.objects.count() == standards + 3

@@ -46,10 +46,19 @@ def test_each_predicate_agrees_with_its_queryset_twin(
         history = set(
             permissions.visible_history(standard, user).values_list("pk", flat=True)
         )
+        everywhere = set(
+            permissions.visible_history_entries(user)
+            .filter(standard=standard)
+            .values_list("pk", flat=True)
+        )
         for entry in entries:
             assert permissions.can_see_history_entry(entry, user) == (
                 entry.pk in history
             ), (*who, entry.action)
+            assert (entry.pk in everywhere) == (entry.pk in history), (
+                *who,
+                entry.action,
+            )
         for edition in editions:
             assert permissions.can_see_edition(edition, user) == (
                 permissions.public_editions().filter(pk=edition.pk).exists()

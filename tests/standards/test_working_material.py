@@ -68,11 +68,11 @@ def test_another_organisation_is_sent_to_the_public_page_of_a_renewal(
 def test_the_public_history_lists_public_actions_only(client, world, renewal):
     standard, _version = renewal
     address = reverse("api:standard-history", kwargs={"pk": standard.pk})
-    actions = [entry["action"] for entry in client.get(address).json()]
+    actions = [entry["action"] for entry in client.get(address).json()["results"]]
     assert actions == ["publish", "start_renewal"]
     assert COMMENT not in client.get(address).content.decode()
     client.force_login(world.member)
-    actions = [entry["action"] for entry in client.get(address).json()]
+    actions = [entry["action"] for entry in client.get(address).json()["results"]]
     assert "comment_added" in actions and "version_uploaded" in actions
 
 

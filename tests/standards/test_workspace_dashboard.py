@@ -58,6 +58,23 @@ def test_authors_wait_on_their_drafts_and_see_why_one_came_back(
     assert "Nothing waits on you now." in waiting(client, world.other_member)
 
 
+def test_a_draft_that_came_back_links_to_why_a_renewal_to_the_actions(
+    client, lifecycle, world
+):
+    returned = lifecycle.in_review(title="Came back")
+    lifecycle.go(returned, "request_changes", world.deputy, comment="Cite sources.")
+    renewal = lifecycle.published(title="Renewed")
+    lifecycle.go(renewal, "start_renewal", world.deputy, comment="Out of date.")
+
+    html = waiting(client, world.member)
+
+    # The reason stands just above the actions on the working page.
+    assert f'href="/drafts/{returned.pk}/#returned"' in html
+    assert f'href="/drafts/{renewal.pk}/#actions"' in html
+    page = get(client, world.member, f"/drafts/{returned.pk}/").content.decode()
+    assert page.index('id="returned"') < page.index('id="actions"')
+
+
 def test_deputies_wait_on_drafts_needing_experts_or_a_decision(
     client, lifecycle, world
 ):
@@ -160,7 +177,8 @@ def test_periodic_reviews_overdue_first_with_their_actions(client, lifecycle, wo
         get(client, world.leader, DASHBOARD).content.decode(), "review-due"
     )
     assert leader.index("Other field") < leader.index("Overdue")
-    assert f'href="/drafts/{overdue.pk}/#actions">Abolish' in leader
+    # Abolishing cannot be undone: its link opens the confirmation page.
+    assert f'href="/drafts/{overdue.pk}/confirm/abolish/">Abolish' in leader
 
     member = get(client, world.member, DASHBOARD).content.decode()
     assert 'id="review-due"' not in member

@@ -13,6 +13,14 @@ recorded (new lines of a later seed). Rows loaded before keys were recorded are
 adopted: found by their natural key, recorded, and left as they are.
 ``--force`` re-applies the seed on purpose: it re-creates deleted rows and puts
 the seeded values back, printing each change.
+
+The Chinese of the seed's names (``llm-standards-working-group.zh-hans.json``
+beside it, keyed by the English) goes into the rows' ``*_zh`` columns, the
+hash of each value written kept in the row's ``SeedRecord.chinese_hashes``: a
+later run fills a column only while it is empty or still holds what the
+loader last wrote there, so an editor's Chinese is never overwritten (except
+by ``--force``), while a corrected translation file reaches the rows nobody
+edited.
 """
 
 import hashlib
@@ -46,6 +54,8 @@ from workplan.models import WorkItem
 SEED_PATH = (
     Path(__file__).resolve().parents[2] / "data" / "llm-standards-working-group.txt"
 )
+# The Chinese of the seed's names: beside the seed, same stem.
+CHINESE_SUFFIX = ".zh-hans.json"
 WORKING_GROUP_NAME = "LLM Standards Working Group"
 
 SECTIONS = (
@@ -287,6 +297,10 @@ class Outcome:
     RESTORED = "restored"  # --force put seeded values back or re-created it
     BLOCKED = "blocked"  # a row it refers to was deleted: not loaded
     CONFLICT = "conflict"  # another row holds one of its unique values
+    # Chinese columns (one outcome per column)
+    TRANSLATED = "translated"  # filled, or updated from the file
+    TRANSLATION_EDITED = "translation edited"  # an editor's Chinese: kept
+    UNTRANSLATED = "untranslated"  # the file has no Chinese for it
 
 
 @dataclass
@@ -316,6 +330,32 @@ def _hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def chinese_path(seed: Path) -> Path:
+    """The translation file of a seed: ``<seed stem>.zh-hans.json``."""
+    return seed.with_name(seed.stem + CHINESE_SUFFIX)
+
+
+def load_chinese(path: Path) -> dict[str, dict]:
+    """The translation file's sections; none at all when there is no file
+    (a seed of another place may come without one)."""
+    sections = (
+        "working_group",
+        "fields",
+        "organisations",
+        "job_titles",
+        "procedure_steps",
+        "qms_steps",
+        "work_items",
+    )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"Cannot read the Chinese names {path}: {exc}") from exc
+    return {name: data.get(name, {}) for name in sections}
+
+
 def _current(obj: models.Model, names) -> dict[str, Any]:
     """The row's values of the seeded fields (foreign keys by id)."""
     return {name: getattr(obj, obj._meta.get_field(name).attname) for name in names}
@@ -324,8 +364,9 @@ def _current(obj: models.Model, names) -> dict[str, Any]:
 class Loader:
     """Writes a parsed seed once, recording every row it loads by its key."""
 
-    def __init__(self, *, force: bool = False):
+    def __init__(self, *, force: bool = False, chinese: dict | None = None):
         self.force = force
+        self.chinese = chinese or {}
         self.records = {record.key: record for record in SeedRecord.objects.all()}
         self.outcomes: dict[str, list[str]] = {}
         self.created: Counter[str] = Counter()
@@ -428,6 +469,46 @@ class Loader:
         self._note(outcome, row)
         return obj
 
+    def translate(self, obj, key: str, values: dict[str, str | None]) -> None:
+        """Fill the Chinese columns ``values`` of the seed row ``key``.
+
+        A column is written while it is empty or still holds what the loader
+        last wrote there (its hash in the row's record), so an editor's
+        Chinese stays; with ``--force`` the file's Chinese is put back over
+        it. A row the loader does not hold (deleted, or not loaded) is left.
+        """
+        record = self.records.get(key)
+        if not self.chinese or obj is None:
+            return
+        if record is None or record.object_pk != str(obj.pk):
+            return
+        hashes = dict(record.chinese_hashes or {})
+        changed = []
+        for column, value in values.items():
+            column_key = f"{key}:{column}"
+            if not value:
+                self.outcomes.setdefault(Outcome.UNTRANSLATED, []).append(column_key)
+                continue
+            current = getattr(obj, column)
+            if current != value:
+                ours = hashes.get(column) == _hash({column: current})
+                if current and not ours and not self.force:
+                    self.outcomes.setdefault(Outcome.TRANSLATION_EDITED, []).append(
+                        column_key
+                    )
+                    continue
+                if current and not ours:
+                    self.changes.append(f"{column_key}: {current} → {value}")
+                setattr(obj, column, value)
+                changed.append(column)
+                self.outcomes.setdefault(Outcome.TRANSLATED, []).append(column_key)
+            hashes[column] = _hash({column: value})
+        if changed:
+            obj.save(update_fields=changed)
+        if hashes != record.chinese_hashes:
+            record.chinese_hashes = hashes
+            record.save(update_fields=["chinese_hashes"])
+
     # The seed's rows, in the order that lets each refer to the ones before.
 
     def organisation(self, name: str, *, position: int | None = None):
@@ -446,6 +527,11 @@ class Loader:
                 values=values,
                 lookups=({"name": name}, {"slug": slug}),
             )
+        )
+        self.translate(
+            self.organisations[name],
+            f"organisation:{slug}",
+            {"name_zh": self.chinese.get("organisations", {}).get(name)},
         )
         return self.organisations[name]
 
@@ -471,6 +557,11 @@ class Loader:
                     needs=(org,) if seed_person.organisation else (),
                 )
             )
+            if seed_person.title:
+                titles = self.chinese.get("job_titles", {})
+                self.translate(
+                    self.people[key], key, {"title_zh": titles.get(seed_person.title)}
+                )
         return self.people[key]
 
     def role(self, seed_person: SeedPerson, kind: str, *, field=None, order=0):
@@ -515,6 +606,11 @@ class Loader:
                 needs=(parent,) if parent_name else (),
             )
         )
+        self.translate(
+            obj,
+            f"field:{slug}",
+            {"name_zh": self.chinese.get("fields", {}).get(seed_field.name)},
+        )
         self.fields[seed_field.name] = obj
         for position, seed_person in enumerate(seed_field.deputies, start=1):
             self.role(
@@ -547,9 +643,10 @@ class Loader:
         )
 
     def load(self, seed: Seed) -> None:
-        self.apply(
+        key = f"working_group:{slugify(WORKING_GROUP_NAME)}"
+        group = self.apply(
             SeedRow(
-                key=f"working_group:{slugify(WORKING_GROUP_NAME)}",
+                key=key,
                 model=WorkingGroup,
                 values={
                     "name": WORKING_GROUP_NAME,
@@ -558,6 +655,16 @@ class Loader:
                 },
                 lookups=({"name": WORKING_GROUP_NAME},),
             )
+        )
+        zh = self.chinese.get("working_group", {}).get(WORKING_GROUP_NAME, {})
+        self.translate(
+            group,
+            key,
+            {
+                "name_zh": zh.get("name"),
+                "goal_zh": zh.get("goal"),
+                "vision_zh": zh.get("vision"),
+            },
         )
 
         # Members first, so that people's organisations resolve to them.
@@ -569,7 +676,7 @@ class Loader:
             self.field(seed_field, position)
 
         for position, title in enumerate(seed.procedure_steps, start=1):
-            self.apply(
+            step = self.apply(
                 SeedRow(
                     key=f"procedure_step:{position}",
                     model=ProcedureStep,
@@ -581,15 +688,27 @@ class Loader:
                     lookups=({"order": position},),
                 )
             )
+            zh = self.chinese.get("procedure_steps", {}).get(title, {})
+            self.translate(
+                step,
+                f"procedure_step:{position}",
+                {"title_zh": zh.get("title"), "description_zh": zh.get("description")},
+            )
 
         for position, (label, title) in enumerate(seed.qms_steps, start=1):
-            self.apply(
+            step = self.apply(
                 SeedRow(
                     key=f"qms_step:{position}",
                     model=QmsStep,
                     values={"order": position, "label": label, "title": title},
                     lookups=({"order": position},),
                 )
+            )
+            zh = self.chinese.get("qms_steps", {}).get(label, {})
+            self.translate(
+                step,
+                f"qms_step:{position}",
+                {"label_zh": zh.get("label"), "title_zh": zh.get("title")},
             )
 
         for position, title in enumerate(seed.work_items, start=1):
@@ -605,6 +724,11 @@ class Loader:
                     values={"order": position, "title": title, "slug": slug},
                     lookups=({"title": title}, {"slug": slug}),
                 )
+            )
+            self.translate(
+                item,
+                f"work_item:{slug}",
+                {"title_zh": self.chinese.get("work_items", {}).get(title)},
             )
             for name in names:
                 self.work_item_field(item, slug, name)
@@ -640,6 +764,15 @@ class Command(BaseCommand):
             help="Seed text to load (default: the copy in committees/data/).",
         )
         parser.add_argument(
+            "--chinese",
+            type=Path,
+            default=None,
+            help=(
+                "The Chinese of the seed's names (default: the seed's "
+                "<stem>.zh-hans.json beside it)."
+            ),
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help=(
@@ -648,13 +781,15 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, seed: Path, force: bool = False, **options):
+    def handle(self, *args, seed: Path, force: bool = False, chinese=None, **options):
         try:
             text = seed.read_text(encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"Cannot read the seed {seed}: {exc}") from exc
         parsed = parse_seed(text)
-        loader = Loader(force=force)
+        loader = Loader(
+            force=force, chinese=load_chinese(chinese or chinese_path(seed))
+        )
         with transaction.atomic():
             loader.load(parsed)
         self._report(loader, verbosity=options.get("verbosity", 1))
@@ -666,6 +801,8 @@ class Command(BaseCommand):
         ):
             for key in loader.outcomes.get(outcome, []):
                 self.stderr.write(self.style.WARNING(f"Not loaded {key}: {why}."))
+        for key in loader.outcomes.get(Outcome.UNTRANSLATED, []):
+            self.stderr.write(self.style.WARNING(f"No Chinese for {key}."))
         if verbosity < 1:
             return
         for change in loader.changes:
@@ -690,6 +827,10 @@ class Command(BaseCommand):
         if loader.count(Outcome.RESTORED):
             parts.append(f"{loader.count(Outcome.RESTORED)} restored by --force")
         self.stdout.write(f"Seed rows: {', '.join(parts)}.")
+        self.stdout.write(
+            f"Chinese names: {loader.count(Outcome.TRANSLATED)} written, "
+            f"{loader.count(Outcome.TRANSLATION_EDITED)} kept as edited."
+        )
         if verbosity >= 2:
             for outcome in (Outcome.EDITED, Outcome.DELETED, Outcome.ADOPTED):
                 for key in loader.outcomes.get(outcome, []):

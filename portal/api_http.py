@@ -1,0 +1,141 @@
+"""The HTTP conventions every answer under /api/ keeps, in one middleware:
+
+- an error is an RFC 9457 problem (``application/problem+json``): ``type``,
+  ``title``, ``status``, ``detail`` and ``instance``, with the API's own
+  ``code``, ``message`` and ``errors`` kept as extension members;
+- a ``201 Created`` names what it created in ``Location``;
+- ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` tell
+  what the throttles (``portal.throttling``) allow, before a 429 comes.
+
+The views build their bodies as before (``portal.api.error_body``); this
+module adds the rest, so that an error raised anywhere — a view, the upload
+limit, the idempotency check, an unknown address — answers the same way.
+"""
+
+import json
+
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext_lazy as _
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+# The members of RFC 9457 every error of the API has, besides its own.
+PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
+
+# Every ``code`` an error of the API may carry: its status and title. The
+# schema lists them (portal.api_schema) and the docs explain them.
+PROBLEMS = {
+    "invalid": (400, _("Invalid input")),
+    "parse_error": (400, _("Unreadable request body")),
+    "invalid_idempotency_key": (400, _("Invalid Idempotency-Key")),
+    "not_authenticated": (401, _("Not signed in")),
+    "authentication_failed": (401, _("Authentication failed")),
+    "forbidden": (403, _("Not allowed")),
+    "not_found": (404, _("Not found")),
+    "method_not_allowed": (405, _("Method not allowed")),
+    "not_acceptable": (406, _("Not acceptable")),
+    "conflict": (409, _("Conflict with the current state")),
+    "already_in_state": (409, _("Already in that state")),
+    "pdf_not_ready": (409, _("PDF not ready yet")),
+    "pdf_failed": (409, _("PDF could not be prepared")),
+    "idempotency_in_progress": (409, _("A request with this key is in progress")),
+    "precondition_failed": (412, _("Precondition failed")),
+    "too_large": (413, _("Request too large")),
+    "unsupported_type": (415, _("Unsupported content type")),
+    "idempotency_key_reused": (422, _("Idempotency-Key reused with another request")),
+    "precondition_required": (428, _("Precondition required")),
+    "throttled": (429, _("Too many requests")),
+    "server_error": (500, _("Server error")),
+    "unavailable": (503, _("Temporarily unavailable")),
+}
+
+
+def problem_type(request, code: str) -> str:
+    """The problem type's URI: the API docs, at the code's entry."""
+    return request.build_absolute_uri(f"/api/docs/#problem-{code}")
+
+
+def problem_body(request, status: int, body: dict) -> dict:
+    """``body`` (``{"code", "message", "errors"}``) as an RFC 9457 problem."""
+    code = str(body.get("code", ""))
+    _status, title = PROBLEMS.get(code, (status, _("Error")))
+    return {
+        "type": problem_type(request, code),
+        "title": str(title),
+        "status": status,
+        "detail": str(body.get("message", "")),
+        "instance": request.get_full_path(),
+        **body,
+    }
+
+
+def _json(response):
+    if response.streaming or not response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return None
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+def _dump(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def record_rate_limit(request, *, limit: int, remaining: int, reset: int) -> None:
+    """Called by each throttle that counted the request; the tightest one is
+    what the headers tell."""
+    known = getattr(request, "rate_limit", None)
+    if known is None or remaining < known[1]:
+        request.rate_limit = (limit, max(0, remaining), max(0, reset))
+
+
+class ApiConventionsMiddleware:
+    """Problem bodies, ``Location`` and the rate-limit headers on the API's
+    answers. Before ``portal.uploads.UploadLimitMiddleware``, whose refusals
+    are errors of the API too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path_info.startswith("/api/"):
+            return response
+        rate_limit = getattr(request, "rate_limit", None)
+        if rate_limit is not None:
+            limit, remaining, reset = rate_limit
+            response["RateLimit-Limit"] = str(limit)
+            response["RateLimit-Remaining"] = str(remaining)
+            response["RateLimit-Reset"] = str(reset)
+        if response.status_code == 201 and not response.has_header("Location"):
+            self.add_location(request, response)
+        elif response.status_code >= 400:
+            self.as_problem(request, response)
+        return response
+
+    def as_problem(self, request, response) -> None:
+        body = _json(response)
+        if not isinstance(body, dict) or "code" not in body:
+            return
+        response.content = _dump(problem_body(request, response.status_code, body))
+        response["Content-Type"] = PROBLEM_MEDIA_TYPE
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+
+    def add_location(self, request, response) -> None:
+        """The created item's own address when it has one (the collection's
+        address followed by its id), else the address it was created at (a
+        sub-collection listing it)."""
+        body = _json(response)
+        path = request.path
+        if isinstance(body, dict) and isinstance(body.get("id"), int):
+            try:
+                match = resolve(f"{request.path_info}{body['id']}/")
+            except Resolver404:
+                match = None
+            # The API's catch-all (a JSON 404) has no name.
+            if match is not None and match.url_name:
+                path = f"{request.path}{body['id']}/"
+        response["Location"] = request.build_absolute_uri(path)

@@ -231,3 +231,26 @@ def postprocess_required_responses(result, generator, request, public):
         if properties:
             schemas[name]["required"] = sorted(properties)
     return result
+
+
+def postprocess_nullable_for_openapi_31(result, generator, request, public):
+    """OpenAPI 3.1 says "may be null" with a ``null`` type; ``nullable`` is
+    3.0's word, which 3.1 validators and generators ignore. drf-spectacular
+    writes 3.1 for our fields, but DRF's paginated lists still describe
+    ``next`` and ``previous`` the 3.0 way: turn every such ``nullable`` into
+    the type list."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("nullable") is True and isinstance(node.get("type"), str):
+                del node["nullable"]
+                node["type"] = [node["type"], "null"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    if str(result.get("openapi", "")).startswith("3.1"):
+        walk(result)
+    return result

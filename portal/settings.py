@@ -486,6 +486,9 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
+    # 3.1: a nullable reference is oneOf [$ref, {"type": "null"}], which
+    # generators read right (3.0 has no way to say it without a type).
+    "OAS_VERSION": "3.1.0",
     "TITLE": _("LLM Standards Working Group portal API"),
     "DESCRIPTION": _(
         "Read the working group's fields, members, work plan, meetings and "
@@ -517,6 +520,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api_schema.postprocess_required_responses",
+        "portal.api_schema.postprocess_nullable_for_openapi_31",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -678,3 +678,25 @@ def pdf_sweep() -> int:
     for pk in audits:
         certificate_render_enqueue(pk)
     return len(editions) + len(audits)
+
+
+def file_sha256(fieldfile) -> str:
+    """The SHA-256 of a stored file, read in chunks."""
+    digest = hashlib.sha256()
+    with fieldfile.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def recorded_sha256(instance, *, file_field: str, sha_field: str) -> str:
+    """The SHA-256 of a rendered PDF (an edition's or a certificate): the
+    one recorded at rendering, else computed from the file once and recorded
+    (rows written by hand or before the digest was kept)."""
+    sha256 = getattr(instance, sha_field)
+    if sha256:
+        return sha256
+    sha256 = file_sha256(getattr(instance, file_field))
+    type(instance).objects.filter(pk=instance.pk).update(**{sha_field: sha256})
+    setattr(instance, sha_field, sha256)
+    return sha256

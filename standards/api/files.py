@@ -10,8 +10,6 @@ every API refusal of something the caller may not see; an API client is
 never sent to the sign-in page.
 """
 
-import hashlib
-
 from django.http import FileResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.http import parse_etags, quote_etag
@@ -28,6 +26,7 @@ from portal.api_schema import ErrorSerializer
 from .. import permissions as rules
 from .. import selectors
 from ..models import Attachment, Audit, Edition
+from ..pdf import file_sha256, recorded_sha256
 from ..uploads import CONTENT_TYPES, download_name
 
 # How long a client waits before asking again for a PDF being rendered.
@@ -72,14 +71,6 @@ def _not_ready(state: str) -> FileNotReady:
         code="pdf_not_ready",
         wait=RETRY_AFTER_SECONDS,
     )
-
-
-def _sha256_of(fieldfile) -> str:
-    digest = hashlib.sha256()
-    with fieldfile.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def file_response(request, fieldfile, *, sha256: str, name: str, content_type: str):
@@ -159,7 +150,7 @@ class AttachmentDownload(_Download):
         return file_response(
             request,
             item.file,
-            sha256=item.sha256 or _sha256_of(item.file),
+            sha256=item.sha256 or file_sha256(item.file),
             name=download_name(item.original_name, item.extension),
             content_type=item.content_type,
         )
@@ -184,10 +175,7 @@ class EditionPdfDownload(_Download):
             raise exceptions.NotFound
         if item.pdf_state != Edition.PdfState.READY or not item.pdf:
             raise _not_ready(item.pdf_state)
-        sha256 = item.pdf_sha256
-        if not sha256:
-            sha256 = _sha256_of(item.pdf)
-            Edition.objects.filter(pk=item.pk).update(pdf_sha256=sha256)
+        sha256 = recorded_sha256(item, file_field="pdf", sha_field="pdf_sha256")
         return file_response(
             request,
             item.pdf,
@@ -219,10 +207,9 @@ class CertificateDownload(_Download):
             raise exceptions.NotFound
         if audit.certificate_state != "ready" or not audit.certificate_pdf:
             raise _not_ready(audit.certificate_state)
-        sha256 = audit.certificate_sha256
-        if not sha256:
-            sha256 = _sha256_of(audit.certificate_pdf)
-            Audit.objects.filter(pk=audit.pk).update(certificate_sha256=sha256)
+        sha256 = recorded_sha256(
+            audit, file_field="certificate_pdf", sha_field="certificate_sha256"
+        )
         return file_response(
             request,
             audit.certificate_pdf,

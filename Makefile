@@ -17,11 +17,13 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run manage migrate test lint format messages worker beat clean
+.PHONY: help install run manage migrate test test-slow test-all lint format messages worker beat clean
 
 help:
 	@echo "make run      migrate, load the working group and demo accounts, serve http://$(HOST):$(PORT)"
-	@echo "make test     run the whole suite (PYTEST_ARGS='-k healthz' to narrow it)"
+	@echo "make test     run the suite (PYTEST_ARGS='-k healthz' to narrow it)"
+	@echo "make test-slow  the browser journeys, live Celery workers and generated client"
+	@echo "make test-all   both (as CI does)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make messages update the Chinese catalogue in locale/ and compile it (needs gettext)"
@@ -68,8 +70,19 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 # Tests run like production (DJANGO_DEBUG unset), apart from static storage.
+# `make test` is every test but the slow suite (the tests that drive a browser,
+# start a Celery worker or generate a client: marker `slow`, set in
+# tests/conftest.py), so that it stays under ten minutes on two cores;
+# `make test-slow` runs those, `make test-all` both, and CI runs both.
+PYTEST := env -u DJANGO_DEBUG $(PY) -m pytest -n $(TEST_WORKERS) --dist load
+
 test: install
-	env -u DJANGO_DEBUG $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+test-slow: install
+	$(PYTEST) -m slow $(PYTEST_ARGS)
+
+test-all: test test-slow
 
 # Both run, so one report shows every problem.
 lint: install

@@ -88,6 +88,19 @@ SERVICE_CHECKS = {
 }
 
 
+# The markers of the slow suite: a headless browser, a generated client, or a
+# Celery worker of its own. `make test` leaves them out (-m "not slow") so it
+# stays within its ten minutes on two cores; `make test-slow` runs them and CI
+# runs both.
+SLOW_MARKERS = ("browser", "client", "worker")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip (or, with REQUIRE_SERVICES=1, fail) a test whose service is missing.

@@ -37,6 +37,7 @@ from tests.notifications.broker import celery_broker
 
 pytestmark = [
     pytest.mark.redis,
+    pytest.mark.worker,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]

@@ -13,6 +13,7 @@ from webhooks.models import Delivery
 
 pytestmark = [
     pytest.mark.redis,
+    pytest.mark.worker,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]

@@ -97,7 +97,10 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         set_rollback()
         errors = {exc.field: [str(exc.message)]} if exc.field else {}
-        return Response(error_body(exc.code, exc.message, errors), status=exc.status)
+        body = error_body(exc.code, exc.message, errors)
+        if exc.condition:
+            body["condition"] = exc.condition
+        return Response(body, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -49,6 +49,96 @@ PROBLEMS = {
 }
 
 
+# What each code means and what the caller can do about it: the problem
+# types' documentation, at /api/docs/#problem-<code> (the ``type`` URI).
+PROBLEM_EXPLANATIONS = {
+    "invalid": _(
+        "A value is missing or wrong; `errors` names each field with its "
+        "messages. Correct them and send the request again."
+    ),
+    "parse_error": _(
+        "The body is not valid JSON (or not the declared content type). Send "
+        "a JSON object with Content-Type: application/json."
+    ),
+    "invalid_idempotency_key": _(
+        "The Idempotency-Key header must be 1 to 255 printable ASCII "
+        "characters; a random UUID is a good key."
+    ),
+    "not_authenticated": _(
+        "The operation needs a signed-in caller: send Authorization: Bearer "
+        "with a token from /api/v1/auth/tokens/."
+    ),
+    "authentication_failed": _(
+        "The token is unknown, expired or revoked. Create a new one."
+    ),
+    "forbidden": _(
+        "The caller is signed in but their roles do not allow this; the "
+        "message says which rule refused it."
+    ),
+    "not_found": _(
+        "There is no such object, or the caller may not see it (the API does "
+        "not tell the two apart)."
+    ),
+    "method_not_allowed": _(
+        "This address does not answer this HTTP method; the Allow header "
+        "lists those it does."
+    ),
+    "not_acceptable": _(
+        "The Accept header asks for a type the API does not give; ask for "
+        "application/json."
+    ),
+    "conflict": _(
+        "Not possible in the current state, or the object changed meanwhile. "
+        "When a condition of the lifecycle refused it, `condition` gives its "
+        "code (see /api/v1/lifecycle/). Read the object again before retrying."
+    ),
+    "already_in_state": _(
+        "The standard is already in the state this transition leads to: "
+        "nothing was changed (a retry that already succeeded answers so)."
+    ),
+    "pdf_not_ready": _(
+        "The PDF is still being rendered; try again in a few seconds (see Retry-After)."
+    ),
+    "pdf_failed": _(
+        "The PDF could not be rendered; the secretariat has been told. Try again later."
+    ),
+    "idempotency_in_progress": _(
+        "A request with the same Idempotency-Key is still being processed; "
+        "wait for it, then send again to read its answer."
+    ),
+    "precondition_failed": _(
+        "If-Match does not name the current ETag: the object changed since "
+        "it was read. Read it again and retry with its new ETag."
+    ),
+    "too_large": _(
+        "The request or an uploaded file is larger than the limit the message gives."
+    ),
+    "unsupported_type": _(
+        "The request's or a file's content type is not accepted; the message "
+        "lists those that are."
+    ),
+    "idempotency_key_reused": _(
+        "The Idempotency-Key was used before with another request (another "
+        "method, address or body). Use a new key for a new request."
+    ),
+    "precondition_required": _(
+        "This operation needs If-Match with the ETag of the object as read."
+    ),
+    "throttled": _(
+        "Too many requests: wait the seconds given in Retry-After. The "
+        "RateLimit-* headers tell the budget before a 429 comes."
+    ),
+    "server_error": _(
+        "Something went wrong on the portal's side; it is logged. Retrying "
+        "later with the same Idempotency-Key is safe."
+    ),
+    "unavailable": _(
+        "The portal is busy or a service it needs is down; retry after the "
+        "seconds in Retry-After."
+    ),
+}
+
+
 def problem_type(request, code: str) -> str:
     """The problem type's URI: the API docs, at the code's entry."""
     return request.build_absolute_uri(f"/api/docs/#problem-{code}")

@@ -41,6 +41,13 @@ class ErrorSerializer(serializers.Serializer):
             "Field name → its errors (empty when the error is not a field's)."
         ),
     )
+    condition = serializers.CharField(
+        required=False,
+        help_text=gettext_lazy(
+            "When a condition of the lifecycle refused a transition: its code "
+            "(the `conditions` of /api/v1/lifecycle/)."
+        ),
+    )
 
 
 ERROR_DESCRIPTIONS = {

@@ -26,6 +26,8 @@ class ApplicationError(Exception):
     ``unsupported_type`` (415), ``already_in_state`` (409: a transition to
     the state the standard is in), ``precondition_failed`` (412: a stale
     ``If-Match``), ``precondition_required`` (428: ``If-Match`` missing).
+    ``condition``: when a condition of a lifecycle transition refused it, that
+    condition's code (``standards.lifecycle.CHECKS``).
     """
 
     status_by_code = {
@@ -45,6 +47,7 @@ class ApplicationError(Exception):
         self.message = message
         self.code = code
         self.field = field
+        self.condition: str | None = None
 
     @property
     def status(self) -> int:

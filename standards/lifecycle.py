@@ -51,10 +51,15 @@ RIGHT_ROLES = {
 @dataclass(frozen=True)
 class Check:
     """One condition of a transition: a stable code for programs, words for
-    people. ``standards.services.lifecycle.CONDITIONS`` enforces them."""
+    people. ``standards.services.lifecycle.CONDITION_TESTS`` holds the test of
+    each code, and a transition checks exactly the ones listed here, in this
+    order; a refusal carries the code (``ApplicationError.condition``).
+    ``typed``: a condition on what the person acting types with the
+    transition (a comment, a replacement), not on the draft."""
 
     code: str
     text: str
+    typed: bool = False
 
 
 # The conditions of each transition, one by one, in the order they are
@@ -69,7 +74,11 @@ CHECKS = {
         Check("title_and_scope_required", _("Title and scope are set.")),
     ),
     "request_changes": (
-        Check("comment_required", _("A comment says which changes are requested.")),
+        Check(
+            "comment_required",
+            _("A comment says which changes are requested."),
+            typed=True,
+        ),
     ),
     "advance_to_audit": (
         Check(
@@ -90,12 +99,15 @@ CHECKS = {
             _("Every blocking comment is resolved by its expert."),
         ),
     ),
-    "fail_audit": (Check("comment_required", _("The audit's findings are given.")),),
+    "fail_audit": (
+        Check("comment_required", _("The audit's findings are given."), typed=True),
+    ),
     "abolish": (
-        Check("comment_required", _("A reason is given.")),
+        Check("comment_required", _("A reason is given."), typed=True),
         Check(
             "replacement_published",
             _("A replacing standard, if named, is another published standard."),
+            typed=True,
         ),
     ),
 }

@@ -53,6 +53,9 @@ class Decision:
     allowed: bool
     code: str = ""
     message: str = ""
+    # The lifecycle condition not met (``standards.lifecycle.CHECKS``), if
+    # that is the reason.
+    condition: str = ""
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -730,26 +733,25 @@ def told_of(entry, user_ids) -> set[int]:
 # --- why an action is refused now ------------------------------------------------
 
 
-def transition_refusal(standard, user, name: str) -> Decision:
-    """``can_take``, then the transition's own conditions that depend on the
-    draft (enough recommendations, a version to submit...), so that a page
-    shows a refused transition disabled with its reason instead of offering
-    it. What the person still has to type (a comment, findings) is not a
-    refusal here: the form asks for it."""
+def transition_refusals(standard, user, name: str) -> list[Decision]:
+    """Why ``user`` may not take transition ``name`` now: ``can_take``'s
+    refusal, else every condition of the transition on the draft that it does
+    not meet (enough recommendations, a version to submit...), each with its
+    condition's code; empty when allowed. What the person still has to type
+    (a comment, findings) is not a refusal here: the form asks for it."""
     decision = can_take(standard, user, name)
     if not decision:
-        return decision
-    from portal.errors import ApplicationError
+        return [decision]
+    from .services.lifecycle import unmet_conditions
 
-    from .services.lifecycle import CONDITIONS
+    return [
+        Decision(False, error.code, str(error.message), error.condition or "")
+        for error in unmet_conditions(standard, name)
+    ]
 
-    check = CONDITIONS.get(name)
-    if check is None:
-        return ALLOWED
-    try:
-        check(standard, comment="", replaced_by=None)
-    except ApplicationError as exc:
-        if exc.field in ("comment", "replaced_by"):
-            return ALLOWED
-        return _refuse(exc.code or "conflict", exc.message)
-    return ALLOWED
+
+def transition_refusal(standard, user, name: str) -> Decision:
+    """The first reason of ``transition_refusals``, or allowed: a page shows
+    a refused transition disabled with its reason instead of offering it."""
+    refusals = transition_refusals(standard, user, name)
+    return refusals[0] if refusals else ALLOWED

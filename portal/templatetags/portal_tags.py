@@ -56,3 +56,15 @@ def latest_publications(limit=5):
         .select_related("standard")
         .order_by("-published_on", "-pk")[:limit]
     )
+
+
+@register.simple_tag
+def api_problems():
+    """The API's problem types (code, status, title, explanation), for the
+    documentation page their ``type`` URIs point to."""
+    from portal.api_http import PROBLEM_EXPLANATIONS, PROBLEMS
+
+    return [
+        (code, status, title, PROBLEM_EXPLANATIONS[code])
+        for code, (status, title) in PROBLEMS.items()
+    ]

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from committees.models import Role
 from committees.selectors import display_name, person_of
 
+from .. import lifecycle, services
 from .. import permissions as rules
-from .. import services
 from ..models import (
     Attachment,
     Audit,
@@ -623,6 +623,12 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+# Every condition code of the lifecycle, for the schema's named enum.
+CONDITION_CODES = sorted(
+    {check.code for checks in lifecycle.CHECKS.values() for check in checks}
+)
+
+
 class RefusalSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text=gettext_lazy(
@@ -630,6 +636,14 @@ class RefusalSerializer(serializers.Serializer):
         )
     )
     message = serializers.CharField()
+    condition = serializers.ChoiceField(
+        choices=CONDITION_CODES,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The lifecycle condition not met (a code of `/api/v1/lifecycle/`), "
+            "or null when the reason is the state or the caller's role."
+        ),
+    )
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -652,8 +666,16 @@ class LifecycleStateSerializer(serializers.Serializer):
 
 
 class LifecycleCheckSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=gettext_lazy("A stable machine code."))
+    code = serializers.ChoiceField(
+        choices=CONDITION_CODES, help_text=gettext_lazy("A stable machine code.")
+    )
     text = serializers.CharField()
+    typed = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "A condition on what the caller sends with the transition (a "
+            "comment, a replacement) rather than on the standard."
+        )
+    )
 
 
 class LifecycleRoleSerializer(serializers.Serializer):

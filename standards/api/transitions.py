@@ -57,7 +57,8 @@ class Lifecycle(ConditionalGetMixin, APIView):
                     ],
                     "who": t.who,
                     "conditions": [
-                        {"code": check.code, "text": check.text} for check in t.checks
+                        {"code": check.code, "text": check.text, "typed": check.typed}
+                        for check in t.checks
                     ],
                     "condition": t.condition,
                     "comment_required": t.name in services.COMMENT_REQUIRED,
@@ -91,16 +92,21 @@ class TransitionList(ConditionalGetMixin, APIView):
             return Response([])
         data = []
         for name, label in services.TRANSITIONS.items():
-            decision = rules.transition_refusal(standard, request.user, name)
+            refusals = rules.transition_refusals(standard, request.user, name)
             data.append(
                 {
                     "name": name,
                     "label": str(label),
                     "comment_required": name in services.COMMENT_REQUIRED,
-                    "allowed": decision.allowed,
-                    "reasons": []
-                    if decision
-                    else [{"code": decision.code, "message": decision.message}],
+                    "allowed": not refusals,
+                    "reasons": [
+                        {
+                            "code": refusal.code,
+                            "message": refusal.message,
+                            "condition": refusal.condition or None,
+                        }
+                        for refusal in refusals
+                    ],
                 }
             )
         return Response(TransitionSerializer(data, many=True).data)

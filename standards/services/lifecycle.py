@@ -8,6 +8,7 @@ module adds the conditions that need a reason (a missing version, an
 incomplete review, a missing comment)."""
 
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from django_fsm import ConcurrentTransition
 
 from portal.errors import ApplicationError, Conflict
 
+from .. import lifecycle as lifecycle_description
 from .. import permissions
 from ..actions import Action
 from ..models import (
@@ -83,118 +85,210 @@ class _Comments:
         return self.queryset.filter(blocking=True, resolved_at__isnull=True).exists()
 
 
-def _conditions_submit(standard: Standard, **_kw) -> None:
-    """A version to review, title and scope set; and after a failed audit, a
-    new version: the text that failed is not resubmitted as it is."""
-    if _review_loaded(standard):
-        version = standard.current
-        latest_audit = max(
-            standard.audit_list, key=lambda a: (a.created, a.pk), default=None
-        )
-    else:
-        version = current_version(standard)
-        latest_audit = standard.audits.order_by("-created", "-pk").first()
-    if version is None:
-        raise Conflict(_("Upload a version of the text before submitting."))
-    if permissions.audit_requires_new_version(latest_audit, version.pk):
-        raise Conflict(
+class _Draft:
+    """What the conditions of a transition read of a standard, each read once
+    however many conditions ask for it."""
+
+    def __init__(self, standard: Standard):
+        self.standard = standard
+        self.loaded = _review_loaded(standard)
+
+    @cached_property
+    def version(self):
+        if self.loaded:
+            return self.standard.current
+        return current_version(self.standard)
+
+    @cached_property
+    def version_id(self):
+        return self.version.pk if self.version else None
+
+    @cached_property
+    def latest_audit(self):
+        if self.loaded:
+            return max(
+                self.standard.audit_list,
+                key=lambda a: (a.created, a.pk),
+                default=None,
+            )
+        return self.standard.audits.order_by("-created", "-pk").first()
+
+    @cached_property
+    def recommendations(self) -> list[Recommendation]:
+        """The recommendations that count on the current version."""
+        if self.loaded:
+            return [
+                r
+                for r in self.standard.recommendation_list
+                if permissions.recommendation_counts(r, self.version_id)
+            ]
+        return list(permissions.counted_recommendations(self.standard, self.version_id))
+
+    @cached_property
+    def comments(self) -> "_Comments":
+        return _Comments(self.standard, self.version_id)
+
+
+# One test per condition code of ``standards.lifecycle.CHECKS``, which names,
+# explains and orders a transition's conditions: a transition checks exactly
+# the ones listed there (``check_conditions``), so the lifecycle the API and
+# the procedures page describe is the one enforced, and each refusal carries
+# its condition's code. A test returns the error to raise, or None.
+
+
+def _version_required(draft: _Draft, **_kw):
+    if draft.version is None:
+        return Conflict(_("Upload a version of the text before submitting."))
+    return None
+
+
+def _new_version_after_failed_audit(draft: _Draft, **_kw):
+    """The text that failed an audit is not resubmitted as it is."""
+    if draft.version is not None and permissions.audit_requires_new_version(
+        draft.latest_audit, draft.version.pk
+    ):
+        return Conflict(
             _(
                 "The audit failed on version %(number)d: upload a new version "
                 "that answers its findings before submitting again."
             )
-            % {"number": version.number}
+            % {"number": draft.version.number}
         )
+    return None
+
+
+def _title_and_scope_required(draft: _Draft, **_kw):
+    standard = draft.standard
     if not standard.title.strip() or not standard.scope.strip():
-        raise ApplicationError(
+        return ApplicationError(
             _("Title and scope must be set before submitting."), field="scope"
         )
+    return None
 
 
-def _conditions_advance(standard: Standard, **_kw) -> None:
-    """The review of the current version is complete: enough recommendations
-    on it (older ones do not count), none "reject", every comment answered,
-    every blocking comment resolved by its expert, and each one the authors
-    accepted revised in a newer version than the one it was raised on."""
-    loaded = _review_loaded(standard)
-    version = standard.current if loaded else current_version(standard)
-    version_id = version.pk if version else None
-    if loaded:
-        recommendations = [
-            r
-            for r in standard.recommendation_list
-            if permissions.recommendation_counts(r, version_id)
-        ]
-    else:
-        recommendations = list(
-            permissions.counted_recommendations(standard, version_id)
-        )
+def _enough_recommendations(draft: _Draft, **_kw):
+    """Older versions' recommendations count once confirmed on the current."""
     needed = settings.MIN_EXPERT_REVIEWS
-    if len(recommendations) < needed:
-        raise Conflict(
+    given = len(draft.recommendations)
+    if given < needed:
+        return Conflict(
             _(
                 "%(needed)d expert recommendations on the current version are "
                 "needed; %(given)d given."
             )
-            % {"needed": needed, "given": len(recommendations)}
+            % {"needed": needed, "given": given}
         )
-    if any(r.decision == Recommendation.Decision.REJECT for r in recommendations):
-        raise Conflict(_("An expert recommends rejecting the current version."))
-    comments = _Comments(standard, version_id)
-    if comments.unanswered():
-        raise Conflict(_("Every expert comment must be answered first."))
-    if comments.awaiting_revision():
-        raise Conflict(
+    return None
+
+
+def _no_rejection(draft: _Draft, **_kw):
+    if any(r.decision == Recommendation.Decision.REJECT for r in draft.recommendations):
+        return Conflict(_("An expert recommends rejecting the current version."))
+    return None
+
+
+def _comments_answered(draft: _Draft, **_kw):
+    if draft.comments.unanswered():
+        return Conflict(_("Every expert comment must be answered first."))
+    return None
+
+
+def _accepted_comments_revised(draft: _Draft, **_kw):
+    if draft.comments.awaiting_revision():
+        return Conflict(
             _(
                 "A blocking comment was accepted on version %(number)d: upload a "
                 "new version with the change before the draft goes to audit."
             )
-            % {"number": version.number}
+            % {"number": draft.version.number}
         )
-    if comments.open_blocking():
-        raise Conflict(
+    return None
+
+
+def _blocking_comments_resolved(draft: _Draft, **_kw):
+    if draft.comments.open_blocking():
+        return Conflict(
             _(
                 "A blocking comment is still open; the expert who raised it "
                 "must resolve it."
             )
         )
+    return None
 
 
-def _require_comment(label: str):
-    def check(standard: Standard, *, comment: str = "", **_kw) -> None:
-        if not comment.strip():
-            raise ApplicationError(label, field="comment")
-
-    return check
-
-
-def _conditions_abolish(
-    standard: Standard, *, comment: str = "", replaced_by=None, **_kw
-):
-    if not comment.strip():
-        raise ApplicationError(
-            _("Give the reason for abolishing this standard."), field="comment"
-        )
-    if replaced_by is not None:
-        if replaced_by.pk == standard.pk:
-            raise ApplicationError(
-                _("A standard cannot replace itself."), field="replaced_by"
-            )
-        if not replaced_by.is_public or replaced_by.status == Status.ABOLISHED:
-            raise ApplicationError(
-                _("The replacement must be a published standard."),
-                field="replaced_by",
-            )
-
-
-CONDITIONS = {
-    "submit": _conditions_submit,
-    "request_changes": _require_comment(
-        gettext_lazy("Say which changes are requested.")
-    ),
-    "advance_to_audit": _conditions_advance,
-    "fail_audit": _require_comment(gettext_lazy("Record the audit's findings.")),
-    "abolish": _conditions_abolish,
+# What the comment of each transition that asks for one is for.
+COMMENT_PROMPTS = {
+    "request_changes": gettext_lazy("Say which changes are requested."),
+    "fail_audit": gettext_lazy("Record the audit's findings."),
+    "abolish": gettext_lazy("Give the reason for abolishing this standard."),
 }
+
+
+def _comment_required(draft: _Draft, *, name: str, comment: str = "", **_kw):
+    if not comment.strip():
+        return ApplicationError(COMMENT_PROMPTS[name], field="comment")
+    return None
+
+
+def _replacement_published(draft: _Draft, *, replaced_by=None, **_kw):
+    if replaced_by is None:
+        return None
+    if replaced_by.pk == draft.standard.pk:
+        return ApplicationError(
+            _("A standard cannot replace itself."), field="replaced_by"
+        )
+    if not replaced_by.is_public or replaced_by.status == Status.ABOLISHED:
+        return ApplicationError(
+            _("The replacement must be a published standard."),
+            field="replaced_by",
+        )
+    return None
+
+
+CONDITION_TESTS = {
+    "version_required": _version_required,
+    "new_version_after_failed_audit": _new_version_after_failed_audit,
+    "title_and_scope_required": _title_and_scope_required,
+    "enough_recommendations": _enough_recommendations,
+    "no_rejection": _no_rejection,
+    "comments_answered": _comments_answered,
+    "accepted_comments_revised": _accepted_comments_revised,
+    "blocking_comments_resolved": _blocking_comments_resolved,
+    "comment_required": _comment_required,
+    "replacement_published": _replacement_published,
+}
+
+
+def unmet_conditions(standard: Standard, name: str) -> list[ApplicationError]:
+    """The conditions of transition ``name`` on the draft itself that
+    ``standard`` does not meet now, in ``CHECKS``' order, each as the error
+    it raises (``condition`` is its code). The conditions on what the person
+    acting types with it (``Check.typed``: a comment, a replacement) are left
+    out: the form asks for those."""
+    draft = _Draft(standard)
+    unmet = []
+    for check in lifecycle_description.CHECKS.get(name, ()):
+        if check.typed:
+            continue
+        error = CONDITION_TESTS[check.code](draft, name=name)
+        if error is not None:
+            error.condition = check.code
+            unmet.append(error)
+    return unmet
+
+
+def check_conditions(
+    standard: Standard, name: str, *, comment: str = "", replaced_by=None
+) -> None:
+    """Raise the first condition of ``name`` that ``standard`` does not meet."""
+    draft = _Draft(standard)
+    for check in lifecycle_description.CHECKS.get(name, ()):
+        error = CONDITION_TESTS[check.code](
+            draft, name=name, comment=comment, replaced_by=replaced_by
+        )
+        if error is not None:
+            error.condition = check.code
+            raise error
 
 
 # --- after a transition -----------------------------------------------------
@@ -331,9 +425,7 @@ def _transition(*, standard_id, name, actor, comment, expected_status, replaced_
     method = getattr(standard, name)
     if len(comment) > 20000:
         raise ApplicationError(_("At most 20000 characters."), field="comment")
-    check = CONDITIONS.get(name)
-    if check:
-        check(standard, comment=comment, replaced_by=replaced_by)
+    check_conditions(standard, name, comment=comment, replaced_by=replaced_by)
     from_state = standard.status
     method()
     standard.save()

@@ -148,3 +148,43 @@ def test_advance_with_an_open_blocking_comment_is_not_allowed(
     assert "blocking" in reason["message"]
     assert listed["request_changes"] == {**listed["request_changes"], "allowed": True}
     assert listed["request_changes"]["reasons"] == []
+
+
+def test_the_conditions_of_the_lifecycle_say_which_are_typed(described):
+    checks = {t["name"]: t["conditions"] for t in described["transitions"]}
+    assert [c["code"] for c in checks["submit"]] == [
+        "version_required",
+        "new_version_after_failed_audit",
+        "title_and_scope_required",
+    ]
+    assert not any(c["typed"] for c in checks["submit"])
+    assert [c["typed"] for c in checks["abolish"]] == [True, True]
+
+
+def test_reasons_carry_the_code_of_each_unmet_condition(as_user, world, lifecycle):
+    standard = lifecycle.in_review()
+    listed = _transitions(as_user(world.deputy), standard)
+    reasons = listed["advance_to_audit"]["reasons"]
+    assert [r["condition"] for r in reasons] == ["enough_recommendations"]
+    codes = {
+        c["code"]
+        for t in as_user(None).get("/api/v1/lifecycle/").json()["transitions"]
+        for c in t["conditions"]
+    }
+    assert reasons[0]["condition"] in codes
+    # Refused by role, not by a condition: no condition code.
+    assert listed["publish"]["reasons"][0]["condition"] is None
+
+
+def test_a_refused_transition_answers_with_its_condition(as_user, world, lifecycle):
+    standard = lifecycle.in_review()
+    response = as_user(world.deputy).post(
+        f"/api/v1/standards/{standard.pk}/transitions/advance_to_audit/",
+        {},
+        format="json",
+    )
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert body["code"] == "conflict"
+    assert body["condition"] == "enough_recommendations"
+    assert "recommendations" in body["detail"]

@@ -91,3 +91,28 @@ def test_the_schema_documents_errors_as_problems(client):
     headers = operation["parameters"]
     names = {p["name"] for p in headers if p["in"] == "header"}
     assert {"Idempotency-Key", "If-Match"} <= names
+
+
+def test_every_problem_type_is_documented_where_its_uri_points(api):
+    """A problem's ``type`` (``/api/docs/#problem-<code>``) dereferences to
+    the documentation page, which explains that code at that anchor."""
+    import re
+    from urllib.parse import urlsplit
+
+    from portal.api_http import PROBLEM_EXPLANATIONS
+
+    body = assert_error(api.get("/api/v1/standards/999999/"), 404, "not_found")
+    uri = urlsplit(body["type"])
+    page = Client().get(uri.path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert set(PROBLEM_EXPLANATIONS) == set(PROBLEMS)
+    for code, (status, title) in PROBLEMS.items():
+        entry = re.search(
+            rf'<dt id="problem-{code}">{code} \({status}\)</dt>\s*<dd>(.*?)</dd>',
+            html,
+            re.S,
+        )
+        assert entry, code
+        assert str(title) in entry.group(1)
+    assert f'id="{uri.fragment}"' in html

@@ -11,6 +11,8 @@ Neither page shows anything of a caller but the public schema.
 
 from csp.constants import NONCE, UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 swagger = csp_update({"style-src": [NONCE]})(
@@ -24,3 +26,11 @@ redoc = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
         url_name="api:schema", template_name="portal/api_redoc.html"
     )
 )
+
+
+@require_safe
+def problems(request):
+    """The problem types of the API's errors, each at ``#problem-<code>``:
+    where an error's ``type`` URI points (``portal.api_http.problem_type``).
+    A page of its own, since Swagger UI rewrites the fragment of its page."""
+    return render(request, "portal/api_problems.html")

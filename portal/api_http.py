@@ -50,7 +50,7 @@ PROBLEMS = {
 
 
 # What each code means and what the caller can do about it: the problem
-# types' documentation, at /api/docs/#problem-<code> (the ``type`` URI).
+# types' documentation, at /api/problems/#problem-<code> (the ``type`` URI).
 PROBLEM_EXPLANATIONS = {
     "invalid": _(
         "A value is missing or wrong; `errors` names each field with its "
@@ -140,8 +140,8 @@ PROBLEM_EXPLANATIONS = {
 
 
 def problem_type(request, code: str) -> str:
-    """The problem type's URI: the API docs, at the code's entry."""
-    return request.build_absolute_uri(f"/api/docs/#problem-{code}")
+    """The problem type's URI: the page of problem types, at the code's entry."""
+    return request.build_absolute_uri(f"/api/problems/#problem-{code}")
 
 
 def problem_body(request, status: int, body: dict) -> dict:

@@ -16,7 +16,7 @@ def test_a_problem_names_its_type_title_and_occurrence(api):
     response = api.get("/api/v1/standards/999999/?x=1")
 
     body = assert_error(response, 404, "not_found")
-    assert body["type"] == "http://testserver/api/docs/#problem-not_found"
+    assert body["type"] == "http://testserver/api/problems/#problem-not_found"
     assert body["title"] == "Not found"
     assert body["instance"] == "/api/v1/standards/999999/?x=1"
 
@@ -94,8 +94,8 @@ def test_the_schema_documents_errors_as_problems(client):
 
 
 def test_every_problem_type_is_documented_where_its_uri_points(api):
-    """A problem's ``type`` (``/api/docs/#problem-<code>``) dereferences to
-    the documentation page, which explains that code at that anchor."""
+    """A problem's ``type`` (``/api/problems/#problem-<code>``) dereferences to
+    a page that explains that code at that anchor, in the reader's language."""
     import re
     from urllib.parse import urlsplit
 
@@ -109,10 +109,13 @@ def test_every_problem_type_is_documented_where_its_uri_points(api):
     assert set(PROBLEM_EXPLANATIONS) == set(PROBLEMS)
     for code, (status, title) in PROBLEMS.items():
         entry = re.search(
-            rf'<dt id="problem-{code}">{code} \({status}\)</dt>\s*<dd>(.*?)</dd>',
+            rf'<dt id="problem-{code}"><code>{code}</code> \({status}\)</dt>'
+            r"\s*<dd>(.*?)</dd>",
             html,
             re.S,
         )
         assert entry, code
         assert str(title) in entry.group(1)
     assert f'id="{uri.fragment}"' in html
+    chinese = Client(headers={"accept-language": "zh-hans"}).get(uri.path)
+    assert "问题类型" in chinese.content.decode()

@@ -1,4 +1,6 @@
-# The portal's image: web (gunicorn), worker and beat all run from it.
+# The portal's image: web (gunicorn), workers, beat and the one-off migrate
+# step all run from it (docker-compose.yml). /srv/static is where the migrate
+# step copies the static files for nginx (the `static` volume).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,10 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORTAL_DATA_DIR=/app/var \
     MEDIA_ROOT=/data/media
 
-# WeasyPrint's libraries (Pango, HarfBuzz's subsetter) and CJK fonts for PDFs.
+# WeasyPrint's libraries (Pango, HarfBuzz's subsetter) and CJK fonts for PDFs;
+# pg_dump and pg_restore (15, as the compose PostgreSQL) for manage.py backup.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -31,8 +35,8 @@ COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --home-dir /app portal \
-    && mkdir -p /app/var/static /data/media \
-    && chown -R portal /app/var /data
+    && mkdir -p /app/var/static /data/media /srv/static \
+    && chown -R portal /app/var /data /srv/static
 
 USER portal
 EXPOSE 8000

@@ -29,6 +29,8 @@ help:
 	@echo "make messages update the Chinese catalogue in locale/ and compile it (needs gettext)"
 	@echo "make worker   Celery worker (needs REDIS_URL)"
 	@echo "make beat     Celery beat (needs REDIS_URL)"
+	@echo "make backup   database and media into one archive (BACKUP_DIR, default var/backups)"
+	@echo "make restore ARCHIVE=...   restore an archive (DATABASE_URL_RESTORE for another database)"
 	@echo "make manage ARGS='createsuperuser'   any manage.py command, with DJANGO_DEBUG=1"
 
 install: $(STAMP) $(NODE_STAMP)
@@ -116,6 +118,16 @@ beat: install
 	@test -n "$$REDIS_URL" || { echo "make beat needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
 	@mkdir -p var
 	$(VENV)/bin/celery -A portal beat -l info --schedule var/celerybeat-schedule
+
+# Backups (see README, "Production"): one tar with pg_dump -Fc, every media
+# object and a sha256 manifest; restore verifies it before loading.
+.PHONY: backup restore
+backup: install
+	$(MANAGE) backup --output $(or $(BACKUP_DIR),var/backups)
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "make restore ARCHIVE=var/backups/portal-backup-....tar"; exit 2; }
+	$(MANAGE) restore $(ARCHIVE) $(if $(DATABASE_URL_RESTORE),--database-url $(DATABASE_URL_RESTORE))
 
 clean:
 	rm -rf .pytest_cache .ruff_cache test-results

@@ -138,10 +138,10 @@ def stop_process(process: subprocess.Popen | None, *, group: bool = False) -> No
 
 
 def _admin_connection():
-    import psycopg2
+    import psycopg
 
     url = urllib.parse.urlsplit(DB_URL)
-    conn = psycopg2.connect(
+    conn = psycopg.connect(
         host=url.hostname or "127.0.0.1",
         port=url.port or 5432,
         user=urllib.parse.unquote(url.username or "postgres"),

@@ -8,7 +8,7 @@ from accounts import views as accounts_views
 from catalogue import views as catalogue_views
 from catalogue.sitemaps import SITEMAPS
 
-from . import views
+from . import metrics, views
 
 # Addresses with one language-neutral address each (portal.i18n treats
 # everything here as "not a page": no language prefix, no redirect). The
@@ -16,6 +16,8 @@ from . import views
 # walked through before it otherwise.
 unprefixed_patterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),

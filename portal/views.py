@@ -1,9 +1,3 @@
-import socket
-from urllib.parse import urlparse
-
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -11,6 +5,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from committees.models import WorkingGroup
+
+from . import health
 
 
 def home(request):
@@ -21,38 +17,6 @@ def home(request):
     )
 
 
-def _check_database() -> dict:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 — health reports any failure
-        return {"ok": False, "error": exc.__class__.__name__}
-    return {"ok": True, "vendor": connection.vendor}
-
-
-def _check_cache() -> dict:
-    try:
-        cache.set("healthz", "1", 5)
-        ok = cache.get("healthz") == "1"
-    except Exception as exc:  # noqa: BLE001
-        return {"ok": False, "error": exc.__class__.__name__}
-    return {"ok": ok}
-
-
-def _check_broker() -> dict:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return {"ok": True, "mode": "eager"}
-    url = urlparse(settings.CELERY_BROKER_URL)
-    try:
-        with socket.create_connection((url.hostname, url.port or 6379), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            ok = s.recv(16).startswith(b"+PONG")
-    except OSError as exc:
-        return {"ok": False, "error": exc.__class__.__name__}
-    return {"ok": ok, "mode": "redis"}
-
-
 def favicon(request):
     """``/favicon.ico``, asked for by browsers and feed readers whatever the
     page says: the static icon (its hashed address in production)."""
@@ -61,15 +25,17 @@ def favicon(request):
 
 @never_cache
 def healthz(request):
-    checks = {
-        "database": _check_database(),
-        "cache": _check_cache(),
-        "broker": _check_broker(),
-    }
-    ok = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ok else "error", **checks}, status=200 if ok else 503
-    )
+    """Liveness: the process answers (it asks nothing of the database or
+    Redis; see readyz)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """Readiness: the database, cache and broker, and the worker and beat
+    heartbeats (portal.health)."""
+    status, body = health.readiness()
+    return JsonResponse(body, status=status)
 
 
 def page_not_found(request, exception=None):

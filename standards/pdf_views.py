@@ -7,13 +7,15 @@ work and the lifecycle pages can be changed independently.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from portal.files import send_file
 
 from . import pdf, permissions
 from .models import Audit, Edition
@@ -26,10 +28,18 @@ def _edition_or_404(request, pk) -> Edition:
     return edition
 
 
-def _open_or_404(fieldfile):
+def _send_or_404(request, fieldfile, filename):
+    """The PDF, shown in the browser (portal.files: a presigned URL of the
+    object store, X-Accel-Redirect or the bytes)."""
     try:
-        return fieldfile.open("rb")
-    except (FileNotFoundError, ValueError):
+        return send_file(
+            request,
+            fieldfile,
+            filename=filename,
+            content_type="application/pdf",
+            as_attachment=False,
+        )
+    except FileNotFoundError:
         raise Http404 from None
 
 
@@ -39,9 +49,7 @@ def edition_pdf(request, pk):
     if edition.pdf_state != Edition.PdfState.READY or not edition.pdf:
         raise Http404(_("This PDF is not ready."))
     name = f"{slugify(edition.number)}-edition-{edition.edition}.pdf"
-    return FileResponse(
-        _open_or_404(edition.pdf), content_type="application/pdf", filename=name
-    )
+    return _send_or_404(request, edition.pdf, name)
 
 
 @never_cache
@@ -84,8 +92,4 @@ def certificate_pdf(request, pk):
     if audit.certificate_state != "ready" or not audit.certificate_pdf:
         raise Http404(_("This certificate is not ready."))
     name = f"{slugify(audit.certificate_number) or 'certificate'}.pdf"
-    return FileResponse(
-        _open_or_404(audit.certificate_pdf),
-        content_type="application/pdf",
-        filename=name,
-    )
+    return _send_or_404(request, audit.certificate_pdf, name)

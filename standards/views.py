@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from notifications.services import notifications_mark_read_on_visit
 from portal.errors import ApplicationError
+from portal.files import send_file
 from portal.localized import localized
 from portal.markdown import html_with_toc
 from portal.naming import portal_name
@@ -843,15 +844,16 @@ def attachment(request, pk, attachment_id):
         Attachment, pk=attachment_id, version__standard_id=standard.pk
     )
     try:
-        handle = item.file.open("rb")
+        # After the permission check: streamed, or through the proxy or a
+        # short-lived presigned URL when media are elsewhere (portal.files).
+        response = send_file(
+            request,
+            item.file,
+            filename=download_name(item.original_name, item.extension),
+            content_type=item.content_type,
+        )
     except FileNotFoundError:
         raise Http404(_("The file is missing.")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(item.original_name, item.extension),
-        content_type=item.content_type,
-    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=0"

@@ -10,7 +10,7 @@ every API refusal of something the caller may not see; an API client is
 never sent to the sign-in page.
 """
 
-from django.http import FileResponse, HttpResponseNotModified
+from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.http import parse_etags, quote_etag
 from django.utils.text import slugify
@@ -22,6 +22,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
 from portal.api_schema import ErrorSerializer
+from portal.files import send_file
 
 from .. import permissions as rules
 from .. import selectors
@@ -83,16 +84,17 @@ def file_response(request, fieldfile, *, sha256: str, name: str, content_type: s
         response["ETag"] = etag
         return response
     try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, ValueError):
+        # A presigned URL of the object store, X-Accel-Redirect or the bytes.
+        response = send_file(
+            request, fieldfile, filename=name, content_type=content_type
+        )
+    except FileNotFoundError:
         raise exceptions.NotFound(gettext_lazy("The file is missing.")) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=name, content_type=content_type
-    )
     response["ETag"] = etag
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=0"
+    # A presigned redirect keeps its own "no-store".
+    response.setdefault("Cache-Control", "private, max-age=0")
     return response
 
 

@@ -27,6 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -38,18 +39,18 @@ from committees.models import Field, Organisation, Person, Role  # noqa: E402
 from standards.models import (  # noqa: E402
     Edition,
     HistoryEntry,
-    NumberCounter,
     Standard,
     Status,
     Version,
 )
+from standards.services.numbering import counters_repair  # noqa: E402
 from workplan.models import WorkItem  # noqa: E402
 
 STANDARDS = int(os.environ.get("BENCH_STANDARDS", "10000"))
 PAGE_CHARS = 1500  # a page of mixed English and Chinese text
 DEPUTY = os.environ.get("BENCH_DEPUTY", "bench-deputy")
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-pass-2024")
-PREFIX = "LLMSWG"
+PREFIX = settings.STANDARD_NUMBER_PREFIX
 
 EN_WORDS = """
 model models evaluation evaluating evaluate benchmark benchmarks
@@ -255,13 +256,10 @@ def generate(seed: int = 2026) -> dict:
             )
             plan.append((state, public, first, rng.randint(1, 2) if public else 0))
         Standard.objects.bulk_create(standards, batch_size=2000)
-        NumberCounter.objects.bulk_create(
-            [
-                NumberCounter(prefix="standard", year=year, last=last)
-                for year, last in numbers_by_year.items()
-            ],
-            ignore_conflicts=True,
-        )
+        # The counters by the portal's own logic (standards.services.numbering):
+        # each at the highest number in use for its prefix and year, so that
+        # publishing on this data set gives the next free number.
+        counters_repair()
         t_standards = time.monotonic()
 
         # Versions go in by chunks, and only the in-force edition's text is

@@ -18,6 +18,10 @@ Environment (all optional):
                       these comma-separated words (and the bare view), e.g.
                       "review,API"; prints the table without writing
                       bench/results.json
+  BENCH_PUBLISH       certified standards the leader publishes through the API
+                      during the first pass, one after the other (default 5;
+                      0 skips): what a write costs, and that publishing on the
+                      data set gets the next free numbers
 
 Every address is measured as served in production: from the public cache
 when the same page was asked for before (wrk repeats one address). The
@@ -57,6 +61,8 @@ ONLY = [w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.stri
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-pass-2024")
 DEPUTY = os.environ.get("BENCH_DEPUTY", "bench-deputy")
+LEADER = "bench-leader"  # made by bench/generate.py
+PUBLISH = int(os.environ.get("BENCH_PUBLISH", "5"))
 
 TARGETS_MS = {"page": 100, "api": 50}
 
@@ -391,10 +397,95 @@ def _chosen(name: str) -> bool:
     return any(word in name for word in ONLY)
 
 
-def run_pass(wrk: str, ids: dict, *, cached: bool) -> list[dict]:
+def certified_ids(count: int) -> list[int]:
+    out = subprocess.run(
+        [
+            "psql",
+            DB_URL,
+            "-Atc",
+            "SELECT id FROM standards_standard WHERE status = 'certified' "
+            f"ORDER BY id LIMIT {int(count)}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [int(line) for line in out.split()]
+
+
+def api_call(method: str, path: str, *, token: str = "", data=None):
+    """(status, JSON body, milliseconds) of one API request."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        BASE + path,
+        data=json.dumps(data).encode() if data is not None else None,
+        headers=headers,
+        method=method,
+    )
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, exc.read()
+    elapsed = (time.monotonic() - started) * 1000
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        parsed = {"raw": body[:200].decode(errors="replace")}
+    return status, parsed, elapsed
+
+
+def publish_writes(count: int) -> dict:
+    """The leader publishes ``count`` certified standards through the API,
+    one after the other: the latency of a write, and the numbers given
+    (the next free ones of this year: the data set's counters follow the
+    numbers in use)."""
+    ids = certified_ids(count)
+    status, body, _ms = api_call(
+        "POST",
+        "/api/v1/auth/tokens/",
+        data={"username": LEADER, "password": PASSWORD, "name": "bench"},
+    )
+    if status != 201:
+        return {"name": "publish (API)", "status": status, "skipped": str(body)}
+    token = body["token"]
+    times, numbers, failures = [], [], []
+    for standard_id in ids:
+        path = f"/api/v1/standards/{standard_id}/transitions/publish/"
+        log(f"publishing standard {standard_id} ({path})")
+        status, body, elapsed = api_call("POST", path, token=token, data={})
+        times.append(elapsed)
+        if status == 200:
+            numbers.append(body.get("number"))
+        else:
+            failures.append({"standard": standard_id, "status": status, "body": body})
+    times.sort()
+    row = {
+        "name": "publish (API)",
+        "path": "/api/v1/standards/{id}/transitions/publish/",
+        "status": 200 if not failures else failures[0]["status"],
+        "count": len(ids),
+        "numbers": numbers,
+        "failures": failures,
+    }
+    if times:
+        row["p50_ms"] = round(times[len(times) // 2], 1)
+        row["p95_ms"] = round(times[min(len(times) - 1, int(len(times) * 0.95))], 1)
+        row["max_ms"] = round(times[-1], 1)
+    return row
+
+
+def run_pass(
+    wrk: str, ids: dict, *, cached: bool, writes: list | None = None
+) -> list[dict]:
     server = serve(cached=cached)
     try:
         session = login()
+        if writes is not None and PUBLISH and (not ONLY or _chosen("publish")):
+            writes.append(publish_writes(PUBLISH))
         rows = []
         for address in addresses(ids, session):
             name = address["name"]
@@ -428,7 +519,8 @@ def main() -> int:
     wrk = ensure_wrk()
     generated = prepare()
     ids = sample_ids()
-    rows = run_pass(wrk, ids, cached=True)
+    writes: list[dict] = []
+    rows = run_pass(wrk, ids, cached=True, writes=writes)
     uncached = run_pass(wrk, ids, cached=False) if UNCACHED else []
     results = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -448,6 +540,7 @@ def main() -> int:
         "data": generated,
         "results": rows,
         "results_public_cache_off": uncached,
+        "writes": writes,
     }
     if not ONLY:
         (ROOT / "bench" / "results.json").write_text(
@@ -461,6 +554,17 @@ def main() -> int:
             "\nThe work behind it (public cache off: a page nobody asked for before):"
         )
         print(table(uncached))
+    for write in writes:
+        if "skipped" in write:
+            print(f"\n{write['name']}: skipped ({write['status']}: {write['skipped']})")
+            continue
+        print(
+            f"\n{write['name']}: {write['count']} standards, p50 "
+            f"{write.get('p50_ms', 0):.1f} ms, max {write.get('max_ms', 0):.1f} ms; "
+            f"numbers {', '.join(n or '?' for n in write['numbers'])}"
+        )
+        for failure in write["failures"]:
+            print(f"  FAILED {failure}")
     if generated.get("seconds"):
         total = generated["seconds"]["total"]
         print(f"\ndata generation: {total} s (target < 120 s)")

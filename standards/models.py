@@ -860,12 +860,26 @@ class HistoryEntry(models.Model):
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Written by the importer (standards.importing): a standard's past brought
+    # in from elsewhere, and the "created" entry that records each import,
+    # which holds the record's key and digest (so a second run recognises it,
+    # and any entry written after it shows that editors changed it since).
+    imported = models.BooleanField(_("imported"), default=False)
+    import_key = models.CharField(_("import key"), max_length=300, blank=True)
+    import_digest = models.CharField(_("import digest"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["created", "pk"]
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
-        indexes = [models.Index(fields=["standard", "created"])]
+        indexes = [
+            models.Index(fields=["standard", "created"]),
+            models.Index(
+                fields=["import_key"],
+                name="history_import_key_idx",
+                condition=~Q(import_key=""),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.action} ({self.created:%Y-%m-%d})"

@@ -143,6 +143,60 @@ def _default_language_and_time_zone():
     timezone.deactivate()
 
 
+@pytest.fixture
+def expect_integrity_error():
+    """Asked for by a test that provokes an IntegrityError of an unexpected
+    kind on purpose (see ``_integrity_errors_told_truly``)."""
+
+
+@pytest.fixture(autouse=True)
+def _integrity_errors_told_truly(request, monkeypatch):
+    """Fail a test in which an IntegrityError that no concurrent change
+    explains was answered "changed meanwhile" (a ``portal.errors.Conflict``
+    made while handling it) or logged as unexpected by
+    ``standards.services.common.integrity_error_told``: only a real concurrent
+    change may be told "changed meanwhile" (issue 20), and any other is a bug
+    to fix, not a message to show."""
+    import logging
+    import sys
+
+    from django.db import IntegrityError
+
+    from portal import errors
+    from standards.services.common import is_concurrent_change
+
+    seen = []
+    original = errors.Conflict.__init__
+
+    def watched(self, message=None, *args, **kwargs):
+        # The portal's own "changed meanwhile" (a service's own message is
+        # that service's concern), made while handling an IntegrityError.
+        handling = sys.exc_info()[1]
+        if (
+            message is None
+            and isinstance(handling, IntegrityError)
+            and not is_concurrent_change(handling)
+        ):
+            seen.append(f"told “changed meanwhile”: {handling}")
+        original(self, message, *args, **kwargs)
+
+    class Logged(logging.Handler):
+        def emit(self, record):
+            if getattr(record, "integrity_constraint", None):
+                seen.append(f"logged: {record.getMessage()}")
+
+    handler = Logged(level=logging.ERROR)
+    logger = logging.getLogger("standards.services.common")
+    monkeypatch.setattr(errors.Conflict, "__init__", watched)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if seen and "expect_integrity_error" not in request.fixturenames:
+        pytest.fail("An unexpected IntegrityError: " + "; ".join(seen), pytrace=False)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # An empty STATIC_ROOT, so whitenoise does not warn in every request that
     # collectstatic never ran (tests serve static files from the app folders).

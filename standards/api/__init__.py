@@ -11,12 +11,14 @@ The rooms:
 - ``serializers`` and ``inputs``: what the API answers and accepts (their
   class names are the OpenAPI schema's component names);
 - ``filters``: the filters of the lists;
-- ``files``: downloading attachments, edition PDFs and certificates.
+- ``files``: downloading attachments, edition PDFs and certificates;
+- ``importing``: bringing existing standards in (``standards.importing``).
 
 ``portal/api_urls.py`` routes to the views re-exported here.
 """
 
 from .files import AttachmentDownload, CertificateDownload, EditionPdfDownload
+from .importing import StandardImport
 from .public import (
     EditionDetail,
     EditionList,
@@ -56,6 +58,7 @@ __all__ = [
     "StandardDetail",
     "StandardEditions",
     "StandardHistory",
+    "StandardImport",
     "StandardList",
     "TransitionList",
     "TransitionTake",

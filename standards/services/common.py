@@ -1,9 +1,14 @@
 """What every action starts with: the standard locked for the transaction
 (or a 404 when the actor may not see it), the check that it did not change
-meanwhile, its current version, and the checks of input that turn a bad
-value into an ``ApplicationError`` on the field it came from."""
+meanwhile, its current version, the checks of input that turn a bad
+value into an ``ApplicationError`` on the field it came from, and the one
+place that tells what an ``IntegrityError`` means."""
+
+import logging
+import re
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from committees.models import Field, Person
@@ -12,6 +17,8 @@ from workplan.models import WorkItem
 
 from .. import permissions
 from ..models import Standard, Version
+
+logger = logging.getLogger(__name__)
 
 
 def _not_found() -> ApplicationError:
@@ -39,6 +46,117 @@ def _check_expected(standard: Standard, expected_status: str | None) -> None:
             )
             % {"status": standard.get_status_display()}
         )
+
+
+# --- integrity errors --------------------------------------------------------
+
+# The unique constraints a second person doing the same thing at the same
+# moment trips (the loser of the race): only these are "changed meanwhile".
+CONCURRENT_CONSTRAINTS = frozenset(
+    {
+        "edition_unique",
+        "version_number_unique",
+        "assignment_unique",
+        "recommendation_one_per_expert",
+        "counter_unique",
+    }
+)
+
+# SQLite names no constraint, only the columns: those of the ones above.
+_SQLITE_COLUMNS = {
+    "standards_edition.standard_id, standards_edition.edition": "edition_unique",
+    "standards_version.standard_id, standards_version.number": (
+        "version_number_unique"
+    ),
+    "standards_expertassignment.standard_id, standards_expertassignment.expert_id": (
+        "assignment_unique"
+    ),
+    "standards_recommendation.version_id, standards_recommendation.expert_id": (
+        "recommendation_one_per_expert"
+    ),
+    "standards_numbercounter.prefix, standards_numbercounter.year": "counter_unique",
+    "standards_standard.number": "standards_standard_number_key",
+}
+
+
+def constraint_name(exc: IntegrityError) -> str:
+    """The name of the constraint ``exc`` broke (PostgreSQL reports it; on
+    SQLite, the name of the one on the columns it reports, else those)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return name
+    text = str(exc)
+    _kind, _sep, columns = text.partition(" constraint failed: ")
+    columns = columns.strip()
+    return _SQLITE_COLUMNS.get(columns, columns or text)
+
+
+def is_concurrent_change(exc: IntegrityError) -> bool:
+    """Did ``exc`` come from someone else doing the same thing at once?"""
+    return constraint_name(exc) in CONCURRENT_CONSTRAINTS
+
+
+def _taken_number(exc: IntegrityError) -> str:
+    """The number of a "number already exists" error (PostgreSQL's detail
+    reads ``Key (number)=(LLMSWG 0001:2026) already exists.``)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    detail = getattr(diag, "message_detail", None) or ""
+    match = re.search(r"\(number\)=\((?P<number>[^)]*)\)", detail)
+    return match["number"] if match else ""
+
+
+def integrity_error_told(exc: IntegrityError) -> ApplicationError:
+    """The error to answer for ``exc``, told truly: only a real concurrent
+    change is "changed meanwhile"; anything else is logged with its
+    constraint and answered with what is wrong (still a 409, never a 500).
+
+    A service wraps its transaction with ``except IntegrityError as exc:
+    raise integrity_error_told(exc) from None``."""
+    constraint = constraint_name(exc)
+    if constraint in CONCURRENT_CONSTRAINTS:
+        logger.info("Concurrent change refused by constraint %s", constraint)
+        return Conflict()
+    logger.error(
+        "Integrity error on constraint %s: %s",
+        constraint,
+        exc,
+        extra={"integrity_constraint": constraint},
+    )
+    if "number" in constraint and "standard" in constraint:
+        from .numbering import REPAIR_COMMAND
+
+        number = _taken_number(exc)
+        if not number:
+            return ApplicationError(
+                _(
+                    "The number is already given to another standard, so nothing "
+                    "was saved. The number counters are behind the numbers in "
+                    "use: the secretariat can bring them up to date with "
+                    "“%(command)s”, then try again."
+                )
+                % {"command": REPAIR_COMMAND},
+                code="conflict",
+            )
+        return ApplicationError(
+            _(
+                "The number %(number)s is already given to another standard, so "
+                "nothing was saved. The number counters are behind the numbers "
+                "in use: the secretariat can bring them up to date with "
+                "“%(command)s”, then try again."
+            )
+            % {"number": number, "command": REPAIR_COMMAND},
+            code="conflict",
+        )
+    return ApplicationError(
+        _(
+            "This change could not be saved: it contradicts data already stored "
+            "(rule “%(constraint)s”). Nothing was changed; reloading will not "
+            "help, so please tell the secretariat."
+        )
+        % {"constraint": constraint},
+        code="conflict",
+    )
 
 
 def current_version(standard: Standard) -> Version | None:

@@ -33,7 +33,13 @@ from ..models import (
     Status,
 )
 from . import history
-from .common import _check_expected, _lock, _replacement_or_error, current_version
+from .common import (
+    _check_expected,
+    _lock,
+    _replacement_or_error,
+    current_version,
+    integrity_error_told,
+)
 from .numbering import _next_number
 
 # Each transition's label, from the one registry of history actions.
@@ -413,8 +419,10 @@ def standard_transition(
                 expected_status=expected_status,
                 replaced_by=_replacement_or_error(replaced_by),
             )
-    except (ConcurrentTransition, IntegrityError):
+    except ConcurrentTransition:
         raise Conflict() from None
+    except IntegrityError as exc:
+        raise integrity_error_told(exc) from None
 
 
 def _transition(*, standard_id, name, actor, comment, expected_status, replaced_by):

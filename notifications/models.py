@@ -20,6 +20,35 @@ class Kind(models.TextChoices):
     PUBLISHED = "published", _("A standard you watch was published")
     ABOLISHED = "abolished", _("A standard you watch was abolished")
     REVIEW_DUE = "review_due", _("A standard's systematic review is due")
+    ACTION_DUE = "action_due", _("An action item of yours from a meeting is due")
+    # The quality management system (qms.notices tells each one's sentence).
+    QMS_COMMITTEE_NEEDED = (
+        "qms_committee_needed",
+        _("A QMS awaits its expert committee"),
+    )
+    QMS_COMMITTEE_APPOINTED = (
+        "qms_committee_appointed",
+        _("You are appointed to a QMS committee: your vote is needed"),
+    )
+    QMS_COMMENT = "qms_comment", _("A committee comment on your QMS")
+    QMS_DECISION_NEEDED = "qms_decision_needed", _("A QMS committee has a majority")
+    QMS_CHANGES_REQUESTED = "qms_changes_requested", _("Changes requested to your QMS")
+    QMS_AUDIT_NEEDED = "qms_audit_needed", _("A QMS was approved for external audit")
+    QMS_AUDIT_SCHEDULED = "qms_audit_scheduled", _("An external audit is scheduled")
+    QMS_FINDING_DUE = (
+        "qms_finding_due",
+        _("An audit finding needs corrective action"),
+    )
+    QMS_CERTIFICATE_ISSUED = (
+        "qms_certificate_issued",
+        _("A QMS certificate was issued"),
+    )
+    QMS_SURVEILLANCE_DUE = "qms_surveillance_due", _("A surveillance audit is due")
+    QMS_EXPIRY_DUE = "qms_expiry_due", _("A QMS certificate expires soon")
+    QMS_SUSPENDED = "qms_suspended", _("A QMS certificate was suspended")
+    QMS_REINSTATED = "qms_reinstated", _("A QMS certificate was reinstated")
+    QMS_WITHDRAWN = "qms_withdrawn", _("A QMS certificate was withdrawn")
+    QMS_EXPIRED = "qms_expired", _("A QMS certificate expired")
 
 
 class Category(models.TextChoices):
@@ -48,6 +77,25 @@ KIND_CATEGORY: dict[str, str] = {
     Kind.PUBLISHED: Category.INFORMATION,
     Kind.ABOLISHED: Category.INFORMATION,
     Kind.REVIEW_DUE: Category.ACTION,
+    Kind.ACTION_DUE: Category.ACTION,
+    # The QMS: what waits on the committee, the deciders, the auditors or the
+    # organisation is an action; certificates issued, suspended, reinstated,
+    # withdrawn or expired are told for information.
+    Kind.QMS_COMMITTEE_NEEDED: Category.ACTION,
+    Kind.QMS_COMMITTEE_APPOINTED: Category.ACTION,
+    Kind.QMS_COMMENT: Category.ACTION,
+    Kind.QMS_DECISION_NEEDED: Category.ACTION,
+    Kind.QMS_CHANGES_REQUESTED: Category.ACTION,
+    Kind.QMS_AUDIT_NEEDED: Category.ACTION,
+    Kind.QMS_FINDING_DUE: Category.ACTION,
+    Kind.QMS_SURVEILLANCE_DUE: Category.ACTION,
+    Kind.QMS_EXPIRY_DUE: Category.ACTION,
+    Kind.QMS_AUDIT_SCHEDULED: Category.INFORMATION,
+    Kind.QMS_CERTIFICATE_ISSUED: Category.INFORMATION,
+    Kind.QMS_SUSPENDED: Category.INFORMATION,
+    Kind.QMS_REINSTATED: Category.INFORMATION,
+    Kind.QMS_WITHDRAWN: Category.INFORMATION,
+    Kind.QMS_EXPIRED: Category.INFORMATION,
 }
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ActionItem,
+    AgendaItem,
     Field,
     Meeting,
     Organisation,
@@ -111,25 +112,39 @@ class RoleAdmin(admin.ModelAdmin):
 
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
-    fields = ["text", "owner", "due", "done"]
+    fields = ["text", "owner", "due", "status"]
     extra = 0
     autocomplete_fields = ["owner"]
 
 
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["order", "title", "title_zh", "standard", "work_item"]
+    extra = 0
+    raw_id_fields = ["standard", "work_item"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["title", "date"]
+    """Meetings are run in the portal (``committees.meeting_services``); the
+    state changes only there, so it is read-only here."""
+
+    list_display = ["title", "date", "status"]
+    list_filter = ["status"]
     date_hierarchy = "date"
-    search_fields = ["title", "agenda", "minutes", "decisions"]
+    search_fields = ["title", "title_zh", "minutes"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["attendees"]
-    inlines = [ActionItemInline]
+    readonly_fields = ["status", "minutes_approved_at", "minutes_approved_by"]
+    exclude = ["minutes_pdf", "minutes_pdf_sha256"]
+    autocomplete_fields = ["chair"]
+    raw_id_fields = ["approved_at_meeting"]
+    inlines = [AgendaItemInline, ActionItemInline]
 
 
 @admin.register(ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "meeting", "owner", "due", "done"]
-    list_filter = ["done", "meeting"]
+    list_display = ["__str__", "meeting", "owner", "due", "status"]
+    list_filter = ["status", "meeting"]
     search_fields = ["text", "owner__name", "meeting__title"]
     list_select_related = ["meeting", "owner"]
     autocomplete_fields = ["owner"]

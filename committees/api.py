@@ -1,10 +1,12 @@
 """Public reads of the working group: fields, organisations, people, meetings."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
     extend_schema_view,
 )
@@ -13,7 +15,20 @@ from rest_framework import generics, permissions, serializers
 from portal.api import ConditionalGetMixin
 from portal.ids import IdFilter
 
-from .models import Field, Meeting, Organisation, Person, Role
+from . import meeting_permissions as meeting_rules
+from .meeting_selectors import meeting_with_record
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Field,
+    Meeting,
+    MeetingDocument,
+    Organisation,
+    Person,
+    Role,
+)
 
 
 class PublicReadMixin(ConditionalGetMixin):
@@ -226,28 +241,213 @@ class PersonDetail(PublicReadMixin, generics.RetrieveAPIView):
 # --- meetings -------------------------------------------------------------------
 
 
+class MeetingAgendaItemSerializer(serializers.ModelSerializer):
+    standard = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The id of the public standard discussed, or null.")
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "order",
+            "title",
+            "title_zh",
+            "notes",
+            "standard",
+            "work_item",
+            "programme",
+        ]
+
+    programme = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The id of the QMS programme discussed, for callers who may see it."
+        )
+    )
+
+    def get_programme(self, item) -> int | None:
+        from qms.permissions import can_see_programme
+
+        request = self.context.get("request")
+        if (
+            item.programme_id
+            and request
+            and can_see_programme(item.programme, request.user)
+        ):
+            return item.programme_id
+        return None
+
+    def get_standard(self, item) -> int | None:
+        # A draft's existence is working material: only public ones are named.
+        if item.standard_id and item.standard.is_public:
+            return item.standard_id
+        return None
+
+
+class MeetingDocumentSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = MeetingDocument
+        fields = ["id", "original_name", "content_type", "size", "sha256", "url"]
+
+
+class MeetingPersonSerializer(serializers.ModelSerializer):
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "organisation"]
+
+
+class MeetingAttendanceSerializer(serializers.ModelSerializer):
+    person = MeetingPersonSerializer(read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["person", "status"]
+
+
+class MeetingDecisionSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    standard = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "number",
+            "reference",
+            "text",
+            "text_zh",
+            "agenda_item",
+            "standard",
+            "work_item",
+        ]
+
+    def get_standard(self, decision) -> int | None:
+        if decision.standard_id and decision.standard.is_public:
+            return decision.standard_id
+        return None
+
+
+class MeetingActionSerializer(serializers.ModelSerializer):
+    owner = MeetingPersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "text", "owner", "due", "status", "decision"]
+
+
 class MeetingSerializer(serializers.ModelSerializer):
+    """A meeting. The place and online link are null for callers who are not
+    members of the working group; the minutes, attendance, decisions and
+    actions are null until the minutes are approved, except for members."""
+
+    agenda = MeetingAgendaItemSerializer(
+        many=True, read_only=True, source="agenda_items"
+    )
+    documents = MeetingDocumentSerializer(many=True, read_only=True)
+    place = serializers.SerializerMethodField()
+    online_link = serializers.SerializerMethodField()
+    chair = MeetingPersonSerializer(read_only=True, allow_null=True)
+    minutes = serializers.SerializerMethodField()
+    attendance = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    ics = serializers.SerializerMethodField()
+
     class Meta:
         model = Meeting
-        fields = ["id", "date", "title", "slug", "agenda", "minutes", "decisions"]
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "title_zh",
+            "date",
+            "start",
+            "end",
+            "time_zone",
+            "status",
+            "chair",
+            "place",
+            "online_link",
+            "quorum",
+            "agenda",
+            "documents",
+            "minutes",
+            "minutes_approved_at",
+            "attendance",
+            "decisions",
+            "actions",
+            "ics",
+        ]
+
+    def _user(self):
+        return self.context["request"].user
+
+    def get_place(self, meeting) -> str | None:
+        return (
+            meeting.place
+            if meeting_rules.can_see_place(meeting, self._user())
+            else None
+        )
+
+    def get_online_link(self, meeting) -> str | None:
+        if meeting_rules.can_see_place(meeting, self._user()):
+            return meeting.online_link
+        return None
+
+    def get_minutes(self, meeting) -> str | None:
+        if meeting_rules.can_see_minutes(meeting, self._user()):
+            return meeting.minutes
+        return None
+
+    @extend_schema_field(MeetingAttendanceSerializer(many=True, allow_null=True))
+    def get_attendance(self, meeting):
+        if not meeting_rules.can_see_minutes(meeting, self._user()):
+            return None
+        return MeetingAttendanceSerializer(meeting.attendance.all(), many=True).data
+
+    @extend_schema_field(MeetingDecisionSerializer(many=True, allow_null=True))
+    def get_decisions(self, meeting):
+        if not meeting_rules.can_see_minutes(meeting, self._user()):
+            return None
+        return MeetingDecisionSerializer(meeting.decision_records.all(), many=True).data
+
+    @extend_schema_field(MeetingActionSerializer(many=True, allow_null=True))
+    def get_actions(self, meeting):
+        if not meeting_rules.can_see_minutes(meeting, self._user()):
+            return None
+        return MeetingActionSerializer(meeting.action_items.all(), many=True).data
+
+    def get_ics(self, meeting) -> str:
+        return reverse("committees:meeting_ics", kwargs={"slug": meeting.slug})
 
 
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Meetings"),
         description=gettext_lazy(
-            "Meetings with their agenda, minutes and decisions (Markdown)."
+            "Meetings with their agenda, documents and, once the minutes are "
+            "approved (or for members), attendance, minutes (Markdown), "
+            "numbered decisions and action items. `?status=` filters by state."
         ),
     )
 )
 class MeetingList(PublicReadMixin, generics.ListAPIView):
     serializer_class = MeetingSerializer
-    queryset = Meeting.objects.all()
+    filterset_fields = ["status"]
     ordering_fields = ["date", "title"]
     ordering = ["-date", "pk"]
+
+    def get_queryset(self):
+        return meeting_with_record()
 
 
 @extend_schema_view(get=extend_schema(summary=gettext_lazy("A meeting")))
 class MeetingDetail(PublicReadMixin, generics.RetrieveAPIView):
     serializer_class = MeetingSerializer
-    queryset = Meeting.objects.all()
+
+    def get_queryset(self):
+        return meeting_with_record()

@@ -223,56 +223,6 @@ class Role(models.Model):
         return f"{self.person} — {label}" + (f" ({where})" if where else "")
 
 
-class Meeting(models.Model):
-    date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=300, unique=True)
-    agenda = models.TextField(_("agenda"), blank=True, help_text=_("Markdown."))
-    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
-    decisions = models.TextField(_("decisions"), blank=True, help_text=_("Markdown."))
-    attendees = models.ManyToManyField(
-        Person, verbose_name=_("attendees"), blank=True, related_name="meetings"
-    )
-
-    class Meta:
-        ordering = ["-date"]
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("committees:meeting", kwargs={"slug": self.slug})
-
-
-class ActionItem(models.Model):
-    meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("meeting"),
-        on_delete=models.CASCADE,
-        related_name="action_items",
-    )
-    text = models.TextField(_("action"))
-    owner = models.ForeignKey(
-        Person,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    due = models.DateField(_("due"), null=True, blank=True)
-    done = models.BooleanField(_("done"), default=False)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("action item")
-        verbose_name_plural = _("action items")
-
-    def __str__(self):
-        return self.text[:80]
-
-
 class SeedRecord(models.Model):
     """A row that ``load_working_group`` loaded from the seed, by its seed key.
 
@@ -300,3 +250,27 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# Meetings live in their own module; imported here so that Django finds them.
+from .meeting_models import (  # noqa: E402
+    ActionItem,
+    ActionReminder,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    MeetingDocument,
+    MeetingStatus,
+)
+
+__all__ = [
+    "ActionItem",
+    "ActionReminder",
+    "AgendaItem",
+    "Attendance",
+    "Decision",
+    "Meeting",
+    "MeetingDocument",
+    "MeetingStatus",
+]

@@ -5,7 +5,7 @@ from standards import lifecycle
 from standards.selectors import public_standards_of_field
 
 from . import selectors
-from .models import Field, Meeting, ProcedureStep, Role
+from .models import Field, Organisation, ProcedureStep, Role
 
 
 def committees(request):
@@ -47,6 +47,36 @@ def members(request):
     )
 
 
+def organisation(request, slug):
+    """A member organisation: its representatives, its published standards
+    and its QMS status (``qms.selectors.organisation_qms``)."""
+    from qms.selectors import organisation_qms
+    from standards.permissions import public_record_standards
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    representatives = (
+        Role.objects.current()
+        .filter(kind=Role.Kind.MEMBER_REPRESENTATIVE, organisation=organisation)
+        .select_related("person")
+    )
+    standards = (
+        public_record_standards()
+        .filter(organisation=organisation)
+        .select_related("field")
+        .order_by("number")
+    )
+    return render(
+        request,
+        "committees/organisation.html",
+        {
+            "organisation": organisation,
+            "representatives": representatives,
+            "standards": standards,
+            "qms": organisation_qms(organisation=organisation, user=request.user),
+        },
+    )
+
+
 def procedures(request):
     """The rules of procedure, and the lifecycle as the state machine
     enforces it (``standards.lifecycle``)."""
@@ -74,19 +104,3 @@ def procedures(request):
             "transitions": transitions,
         },
     )
-
-
-def meetings(request):
-    return render(
-        request, "committees/meetings.html", {"meetings": Meeting.objects.all()}
-    )
-
-
-def meeting_detail(request, slug):
-    meeting = get_object_or_404(
-        Meeting.objects.prefetch_related(
-            "attendees__organisation", "action_items__owner"
-        ),
-        slug=slug,
-    )
-    return render(request, "committees/meeting.html", {"meeting": meeting})

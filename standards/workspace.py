@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from committees import meeting_selectors
 from committees.selectors import user_roles
 
 from . import permissions
@@ -130,6 +131,10 @@ class Workspace:
     review_due: list[ReviewDue] | None = None
     review_due_total: int = 0
     recently_published: list[Edition] = field(default_factory=list)
+    # Meetings' action items: the person's own open ones, and the overdue
+    # ones they look after (``committees.meeting_selectors``).
+    my_actions: list = field(default_factory=list)
+    overdue_actions: list = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
@@ -426,6 +431,7 @@ def recently_published(limit: int = RECENT_LIMIT) -> list[Edition]:
 def workspace(user) -> Workspace:
     """Everything the "My work" page shows for ``user``."""
     due, due_total = review_due(user)
+    actions = meeting_selectors.actions_for_work(user)
     return Workspace(
         waiting=waiting_on(user),
         my_drafts=my_drafts(user),
@@ -433,4 +439,6 @@ def workspace(user) -> Workspace:
         review_due=due,
         review_due_total=due_total,
         recently_published=recently_published(),
+        my_actions=actions[0],
+        overdue_actions=actions[1],
     )

@@ -1,15 +1,33 @@
 """Reads of the work plan that pages share: each work item's standards by
 state and its progress, in a fixed number of queries."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Value, When
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 
+from committees.models import Person, Role
 from standards.models import Standard, Status
 from standards.permissions import DRAFT_CYCLE
 
-from .models import WorkItem
+from .models import Milestone, WorkItem
 
 
 def counts_by_state(items) -> dict[int, list[tuple[str, str, int]]]:
@@ -95,3 +113,127 @@ def items_with_progress(queryset=None) -> list[WorkItem]:
         item.state_counts = counts.get(item.pk, [])
         item.progress = progress_of(item.state_counts)
     return items
+
+
+# --- owners, milestones, risks and history ----------------------------------------
+
+
+def owner_candidates():
+    """The people who may own a work item: the current deputy leaders."""
+    deputies = Role.objects.current().filter(kind=Role.Kind.DEPUTY_LEADER)
+    return (
+        Person.objects.filter(pk__in=deputies.values("person"))
+        .select_related("organisation")
+        .order_by("name")
+    )
+
+
+def plan_items() -> list[WorkItem]:
+    """The work plan as its pages show it: items in plan order with their
+    fields, owner, milestones and progress; four queries, whatever their
+    number."""
+    items = items_with_progress(
+        WorkItem.objects.select_related("owner").prefetch_related(
+            "fields", "milestones"
+        )
+    )
+    for item in items:
+        item.next_milestone = next(
+            (m for m in item.milestones.all() if m.done_on is None), None
+        )
+    return items
+
+
+def item_detail(slug: str) -> WorkItem:
+    """One item with its fields (and their parents), owner, milestones and
+    progress; ``WorkItem.DoesNotExist`` when there is none."""
+    item = (
+        WorkItem.objects.select_related("owner__organisation")
+        .prefetch_related("fields__parent", "milestones")
+        .get(slug=slug)
+    )
+    item.state_counts = counts_by_state([item]).get(item.pk, [])
+    item.progress = progress_of(item.state_counts)
+    return item
+
+
+def needs_attention(today=None):
+    """The items the dashboard shows as at risk: those marked at risk, and
+    any other not done with an overdue milestone (``Milestone.is_overdue``'s
+    QuerySet twin); each with ``overdue_count``. One query."""
+    overdue = Milestone.objects.overdue(today).filter(work_item=OuterRef("pk"))
+    counted = overdue.order_by().values("work_item").annotate(n=Count("pk")).values("n")
+    return (
+        WorkItem.objects.filter(
+            Q(status=WorkItem.Status.AT_RISK)
+            | (Q(Exists(overdue)) & ~Q(status=WorkItem.Status.DONE))
+        )
+        .select_related("owner")
+        .annotate(
+            overdue_count=Coalesce(
+                Subquery(counted, output_field=IntegerField()), Value(0)
+            )
+        )
+        .order_by("order")
+    )
+
+
+# Changes the history names without their values: long texts, and the QMS
+# programmes (working material of their organisations).
+NAMED_ONLY = ("description", "description_zh", "qms_programmes")
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    old: str
+    new: str
+
+
+def _field_label(name: str) -> str:
+    for model in (WorkItem, Milestone):
+        try:
+            return capfirst(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
+def _shown(name: str, value: str) -> str:
+    """A stored value as the reader reads it: a status by its label, a
+    date in the reader's format."""
+    if not value:
+        return "—"
+    if name == "status":
+        return str(dict(WorkItem.Status.choices).get(value, value))
+    if name in ("start", "end", "due", "done_on"):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
+
+
+def history_of(item) -> list:
+    """The item's history, oldest first, each entry with ``rows``: the
+    changed values' labels and their values before and after, as shown.
+    One query."""
+    entries = list(
+        item.history.select_related("actor__person").order_by("created", "pk")
+    )
+    for entry in entries:
+        entry.rows = [
+            ChangeRow(
+                _field_label(change.get("field", "")),
+                _shown(change.get("field", ""), change.get("from", "")),
+                _shown(change.get("field", ""), change.get("to", "")),
+            )
+            for change in entry.changes
+            if change.get("field") not in NAMED_ONLY
+        ]
+        entry.text_changed = [
+            _field_label(change["field"])
+            for change in entry.changes
+            if change.get("field") in NAMED_ONLY
+        ]
+    return entries

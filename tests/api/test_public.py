@@ -161,7 +161,11 @@ def test_work_items_count_their_standards_by_state(api, world, lifecycle):
 
 def test_meetings_with_minutes(api):
     meeting = Meeting.objects.create(
-        date=date(2025, 3, 1), title="Kick-off", slug="kick-off", minutes="# Minutes"
+        date=date(2025, 3, 1),
+        title="Kick-off",
+        slug="kick-off",
+        minutes="# Minutes",
+        status="minutes_approved",
     )
     body = api.get("/api/v1/meetings/").json()
     assert body["results"][0]["minutes"] == "# Minutes"

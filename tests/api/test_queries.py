@@ -30,7 +30,9 @@ QUERIES = {
     "/api/v1/fields/": 4,
     "/api/v1/people/": 4,
     "/api/v1/organisations/": 3,
-    "/api/v1/work-items/": 5,
+    # + the milestones of the page's items, and the QMS programmes the
+    # caller sees (their roles, two, then the programmes).
+    "/api/v1/work-items/": 9,
     "/api/v1/meetings/": 2,
     # + the editions and assignments behind each standard's title (one each).
     "/api/v1/notifications/": 7,

@@ -33,7 +33,10 @@ def test_request_bodies_are_json_and_multipart_only_for_files(schema):
             multipart.add(path)
         else:
             assert types == ["application/json"], (method, path, types)
-    assert multipart == {"/api/v1/standards/{id}/versions/"}
+    assert multipart == {
+        "/api/v1/standards/{id}/versions/",
+        "/api/v1/qms/programmes/{id}/documents/",
+    }
 
 
 def test_every_field_of_an_answer_is_required(schema):

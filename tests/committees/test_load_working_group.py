@@ -143,6 +143,10 @@ def _counts():
     counts = {m._meta.label: m.objects.count() for m in models}
     through = apps.get_model("workplan", "WorkItem").fields.through
     counts["work item fields"] = through.objects.count()
+    # An item's owner and description: a seed row of its own on the item.
+    counts["work item plans"] = SeedRecord.objects.filter(
+        key__startswith="work_item_plan:"
+    ).count()
     counts["seed records"] = SeedRecord.objects.count()
     return counts
 

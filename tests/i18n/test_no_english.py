@@ -27,8 +27,11 @@ from django.utils.translation import gettext
 
 from accounts.models import Preferences
 from committees.models import (
+    AgendaItem,
+    Decision,
     Field,
     Meeting,
+    MeetingStatus,
     Organisation,
     Person,
     ProcedureStep,
@@ -58,6 +61,7 @@ ALLOWED_TERMS = {
     "ETag",
     "RSS",
     "Atom",
+    "iCalendar",
     "QMS",
     "ID",
     "UTC",
@@ -280,9 +284,14 @@ def zh_world(db):
         date=date(2026, 11, 20),
         title="第三次全体会议",
         slug="disanci",
-        agenda="1. 审议工作计划",
+        time_zone="Asia/Shanghai",
+        place="北京",
         minutes="会议审议了工作计划。",
-        decisions="通过工作计划。",
+        status=MeetingStatus.MINUTES_APPROVED,
+    )
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="审议工作计划")
+    Decision.objects.create(
+        meeting=meeting, number=1, text="通过工作计划。", agenda_item=item
     )
     return ChineseWorld(
         field=field,
@@ -468,6 +477,11 @@ def pages(world: ChineseWorld, s: dict) -> list[tuple[object | None, str, int]]:
         (None, chinese_url("workplan:index"), 200),
         (None, chinese_url("workplan:item", slug=world.work_item.slug), 200),
         (None, chinese_url("qms:index"), 200),
+        (
+            None,
+            chinese_url("committees:organisation", slug=world.organisation.slug),
+            200,
+        ),
         (None, chinese_url("login"), 200),
         (None, chinese_url("password_reset"), 200),
         (None, chinese_url("home") + "no-such-page/", 404),
@@ -486,6 +500,13 @@ def pages(world: ChineseWorld, s: dict) -> list[tuple[object | None, str, int]]:
             200,
         ),
         (world.member, chinese_url("accounts:profile"), 200),
+        (world.leader, chinese_url("committees:meeting", slug=world.meeting.slug), 200),
+        (world.leader, chinese_url("committees:meeting_new"), 200),
+        (
+            world.leader,
+            chinese_url("workplan:item_edit", slug=world.work_item.slug),
+            200,
+        ),
         (world.member, chinese_url("notifications:list"), 200),
         (world.member, chinese_url("notifications:preferences"), 200),
         (world.member, chinese_url("password_change"), 200),

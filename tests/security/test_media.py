@@ -30,6 +30,10 @@ DOWNLOAD_VIEWS = {
     ("standards", "Attachment", "file"): "standards:attachment",
     ("standards", "Audit", "certificate_pdf"): "standards_pdf:certificate_pdf",
     ("standards", "Edition", "pdf"): "standards_pdf:edition_pdf",
+    ("qms", "Certificate", "pdf"): "qms:certificate_pdf",
+    ("qms", "DocumentVersion", "file"): "qms:document",
+    ("committees", "MeetingDocument", "file"): "committees:meeting_document",
+    ("committees", "Meeting", "minutes_pdf"): "committees:minutes_pdf",
 }
 
 
@@ -181,3 +185,33 @@ def test_api_and_admin_link_to_the_views_not_to_media(
         html = client.get(page).content.decode()
         assert "/media/" not in html, page
         assert f'href="{download}"' in html, page
+
+
+@pytest.mark.django_db
+def test_a_meeting_document_is_served_by_its_view_only(client, debug_urls):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from committees import meeting_services
+    from tests.committees.meeting_helpers import People, plan
+
+    people = People()
+    meeting = plan(people)
+    document = meeting_services.document_attach(
+        meeting_id=meeting.pk,
+        actor=people.secretariat,
+        upload=SimpleUploadedFile("agenda.pdf", PDF, "application/pdf"),
+    )
+    url = reverse(
+        "committees:meeting_document", kwargs={"slug": meeting.slug, "pk": document.pk}
+    )
+    assert client.get(f"/media/{document.file.name}").status_code == 404
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # A document of another meeting is not reachable through this one.
+    other = plan(people, title="Another meeting")
+    wrong = reverse(
+        "committees:meeting_document", kwargs={"slug": other.slug, "pk": document.pk}
+    )
+    assert client.get(wrong).status_code == 404

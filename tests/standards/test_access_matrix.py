@@ -121,6 +121,8 @@ ROUTES = {
 }
 
 # Routes with an object that is not a standard, and why they are not here.
+QMS_PUBLIC = "QMS certificates and organisations are public"
+QMS_PROGRAMME = "a QMS programme (qms.permissions.can_see_programme)"
 NOT_A_STANDARD = {
     "api:token": "a person's own API token",
     "api:field": "fields are public",
@@ -129,9 +131,41 @@ NOT_A_STANDARD = {
     "api:person": "people are public",
     "api:meeting": "meetings are public",
     "api:work-item": "work items are public",
+    "api:work-item-milestones": "work items are public",
+    "api:work-item-milestone": "work items are public",
+    "api:work-item-history": "work items are public",
+    "workplan:item_edit": "work items are public; tests/workplan check who edits",
+    "workplan:milestone_new": "work items are public; tests/workplan check who edits",
+    "workplan:milestone_edit": "work items are public; tests/workplan check who edits",
+    "workplan:milestone_delete": (
+        "work items are public; tests/workplan check who edits"
+    ),
     "api:notification-read": "a person's own notification",
     "committees:field": "fields are public",
     "committees:meeting": "meetings are public",
+    # A meeting's pages: public reads, and the forms of whoever runs it,
+    # decided by committees.meeting_permissions (tests/committees/
+    # test_meetings_pages.py).
+    "committees:meeting_ics": "meetings are public (the place for members)",
+    "committees:meeting_document": "a meeting's agenda documents are public",
+    "committees:minutes_pdf": "approved minutes are public",
+    "committees:meeting_edit": "a meeting's form (meeting_permissions)",
+    "committees:meeting_transition": "a meeting's form (meeting_permissions)",
+    "committees:agenda_add": "a meeting's form (meeting_permissions)",
+    "committees:agenda_move": "a meeting's form (meeting_permissions)",
+    "committees:agenda_remove": "a meeting's form (meeting_permissions)",
+    "committees:document_upload": "a meeting's form (meeting_permissions)",
+    "committees:attendance": "a meeting's form (meeting_permissions)",
+    "committees:minutes": "a meeting's form (meeting_permissions)",
+    "committees:decision_add": "a meeting's form (meeting_permissions)",
+    "committees:action_add": "a meeting's form (meeting_permissions)",
+    "committees:action_status": "an action item's owner (meeting_permissions)",
+    "api:meeting-agenda": "a meeting's write (meeting_permissions)",
+    "api:meeting-attendance": "a meeting's write (meeting_permissions)",
+    "api:meeting-minutes": "a meeting's write (meeting_permissions)",
+    "api:meeting-decisions": "a meeting's write (meeting_permissions)",
+    "api:meeting-actions": "a meeting's write (meeting_permissions)",
+    "api:meeting-transition": "a meeting's write (meeting_permissions)",
     "workplan:item": "work items are public",
     "catalogue:field_feed": "fields are public",
     "notifications:read": "a person's own notification",
@@ -147,6 +181,27 @@ NOT_A_STANDARD = {
     "api:webhook-delivery": "a person's own webhook endpoint",
     "api:webhook-delivery-redeliver": "a person's own webhook endpoint",
     "password_reset_confirm": "a signed password reset link",
+    # The QMS: its own access test (tests/qms/test_access.py) walks these.
+    "qms:certificate": QMS_PUBLIC,
+    "qms:certificate_pdf": QMS_PUBLIC,
+    "api:qms-certificate": QMS_PUBLIC,
+    "committees:organisation": QMS_PUBLIC,
+    "qms:programme": QMS_PROGRAMME,
+    "qms:transition": QMS_PROGRAMME,
+    "qms:action": QMS_PROGRAMME,
+    "qms:document": QMS_PROGRAMME,
+    "api:qms-programme": QMS_PROGRAMME,
+    "api:qms-programme-processes": QMS_PROGRAMME,
+    "api:qms-programme-documents": QMS_PROGRAMME,
+    "api:qms-programme-committee": QMS_PROGRAMME,
+    "api:qms-programme-votes": QMS_PROGRAMME,
+    "api:qms-programme-comments": QMS_PROGRAMME,
+    "api:qms-programme-audits": QMS_PROGRAMME,
+    "api:qms-programme-audit-complete": QMS_PROGRAMME,
+    "api:qms-programme-audit-findings": QMS_PROGRAMME,
+    "api:qms-programme-finding-close": QMS_PROGRAMME,
+    "api:qms-programme-transitions": QMS_PROGRAMME,
+    "api:qms-programme-transition": QMS_PROGRAMME,
 }
 
 

@@ -34,7 +34,8 @@ def test_work_plan_counts_standards_by_state_in_a_fixed_number_of_queries(
     # Only the count matters here, not how the standard got to audit.
     Standard.objects.filter(pk=in_audit.pk).update(status="audit")
 
-    with django_assert_num_queries(3):  # session-less: items, their fields, counts
+    # Session-less: items with owners, their fields, milestones, counts.
+    with django_assert_num_queries(4):
         response = client.get(reverse("workplan:index"))
 
     counts = {item.title: item.state_counts for item in response.context["items"]}

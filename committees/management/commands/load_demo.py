@@ -14,7 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from committees.meeting_demo import load_sample_meetings
 from committees.models import Field, Organisation, Person, Role, WorkingGroup
+from workplan.demo import load_sample_plan
 
 SAMPLE_ORGANISATION = "Demo Organisation (sample)"
 
@@ -151,6 +153,21 @@ class Command(BaseCommand):
 
         if load_sample_drafts(users):
             self.stdout.write("Sample drafts loaded.")
+
+        with transaction.atomic():
+            planned = load_sample_plan(users)
+        if planned:
+            self.stdout.write(f"Sample work plan: {planned} items planned.")
+
+        meetings = load_sample_meetings(users)
+        if meetings:
+            self.stdout.write(f"Sample meetings: {meetings} created.")
+
+        from qms.demo import load_sample_programmes
+
+        programmes = load_sample_programmes(users)
+        if programmes:
+            self.stdout.write(f"Sample QMS programmes: {programmes} created.")
 
     def _load_accounts(self, password: str) -> dict:
         User = get_user_model()

@@ -41,6 +41,7 @@ from django.utils.text import slugify
 from committees.models import (
     Field,
     Meeting,
+    MeetingStatus,
     Organisation,
     Person,
     ProcedureStep,
@@ -50,6 +51,7 @@ from committees.models import (
 )
 from qms.models import QmsStep
 from workplan.models import WorkItem
+from workplan.seed import WORK_PLAN, PlannedItem
 
 SEED_PATH = (
     Path(__file__).resolve().parents[2] / "data" / "llm-standards-working-group.txt"
@@ -314,6 +316,8 @@ class SeedRow:
     lookups: tuple[dict[str, Any], ...]
     needs: tuple[Any, ...] = ()  # rows it refers to; None when deleted
     create: Callable[[], models.Model] | None = None
+    # What the summary counts it as (default: the model's plural name).
+    label: str = ""
 
 
 def _plain(value):
@@ -346,6 +350,8 @@ def load_chinese(path: Path) -> dict[str, dict]:
         "procedure_steps",
         "qms_steps",
         "work_items",
+        "work_item_descriptions",
+        "meetings",
     )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -451,7 +457,7 @@ class Loader:
                     obj = self._create(row)
                     if record is None:
                         outcome = Outcome.CREATED
-                        name = str(row.model._meta.verbose_name_plural)
+                        name = row.label or str(row.model._meta.verbose_name_plural)
                         self.created[name] += 1
                     else:
                         outcome = Outcome.RESTORED
@@ -642,6 +648,58 @@ class Loader:
             )
         )
 
+    def deputy(self, seed: Seed, field_name: str, name: str):
+        """The person of the seed's deputy leader ``name`` of ``field_name``
+        (a field or subfield); None when the seed has no such deputy."""
+        fields = list(seed.fields)
+        while fields:
+            seed_field = fields.pop(0)
+            fields += seed_field.subfields
+            if seed_field.name != field_name:
+                continue
+            for seed_person in seed_field.deputies:
+                if seed_person.name == name:
+                    return self.person(seed_person)
+        return None
+
+    def work_item_plan(
+        self, item, item_slug: str, title: str, plan: PlannedItem, seed: Seed
+    ):
+        """A work item's owner and description (``workplan.seed``), a seed
+        row of its own on the item: set once, an editor's kept."""
+        if item is None:
+            return
+        owner = self.deputy(seed, plan.owner_field, plan.owner)
+        key = f"work_item_plan:{item_slug}"
+
+        def fill():
+            # The item is loaded already; what an editor gave it stays.
+            if item.owner_id is None:
+                item.owner = owner
+            if not item.description:
+                item.description = plan.description
+            item.save(update_fields=["owner", "description"])
+            return item
+
+        self.apply(
+            SeedRow(
+                key=key,
+                model=WorkItem,
+                values={"owner": owner, "description": plan.description},
+                # An item that has an owner or a description has its plan
+                # already (loaded before keys were recorded): adopted as is.
+                lookups=(
+                    {"pk": item.pk, "owner__isnull": False},
+                    {"pk": item.pk, "description__gt": ""},
+                ),
+                needs=(item,),
+                create=fill,
+                label="work item plans",
+            )
+        )
+        descriptions = self.chinese.get("work_item_descriptions", {})
+        self.translate(item, key, {"description_zh": descriptions.get(title)})
+
     def load(self, seed: Seed) -> None:
         key = f"working_group:{slugify(WORKING_GROUP_NAME)}"
         group = self.apply(
@@ -732,11 +790,13 @@ class Loader:
             )
             for name in names:
                 self.work_item_field(item, slug, name)
+            if title in WORK_PLAN:
+                self.work_item_plan(item, slug, title, WORK_PLAN[title], seed)
 
         for seed_meeting in seed.meetings:
             # Only the seed's facts: minutes added later by editors stay.
             slug = f"{seed_meeting.date:%Y-%m-%d}-{slugify(seed_meeting.title)}"
-            self.apply(
+            meeting = self.apply(
                 SeedRow(
                     key=f"meeting:{slug}",
                     model=Meeting,
@@ -748,6 +808,18 @@ class Loader:
                     lookups=({"slug": slug},),
                 )
             )
+            self.translate(
+                meeting,
+                f"meeting:{slug}",
+                {"title_zh": self.chinese.get("meetings", {}).get(seed_meeting.title)},
+            )
+            # The seed records the meeting's minutes, so it was held; its
+            # state moves on only in the portal (the state machine's field
+            # is protected, hence the update).
+            if meeting is not None:
+                Meeting.objects.filter(
+                    pk=meeting.pk, status=MeetingStatus.PLANNED
+                ).update(status=MeetingStatus.HELD)
 
 
 class Command(BaseCommand):

@@ -236,8 +236,14 @@ def postprocess_required_responses(result, generator, request, public):
     for name in _reachable(answers, schemas) - _reachable(bodies, schemas):
         properties = schemas[name].get("properties")
         if properties:
-            schemas[name]["required"] = sorted(properties)
+            optional = OPTIONAL_MEMBERS.get(name, set())
+            schemas[name]["required"] = sorted(set(properties) - optional)
     return result
+
+
+# The members of an answer that are not always there: a problem's
+# ``condition`` only when a condition of the lifecycle refused a transition.
+OPTIONAL_MEMBERS = {"Error": {"condition"}}
 
 
 def postprocess_nullable_for_openapi_31(result, generator, request, public):

@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView
 
 from accounts import api as accounts_api
 from committees import api as committees_api
+from committees import meeting_api
 from notifications import api as notifications_api
+from qms import api as qms_api
 from standards import api as standards_api
 from webhooks import api as webhooks_api
 from workplan import api as workplan_api
@@ -40,15 +42,65 @@ v1 = [
     path("people/<int:pk>/", committees_api.PersonDetail.as_view(), name="person"),
     path("meetings/", committees_api.MeetingList.as_view(), name="meetings"),
     path("meetings/<int:pk>/", committees_api.MeetingDetail.as_view(), name="meeting"),
+    path(
+        "meetings/<int:pk>/agenda/",
+        meeting_api.AgendaItemCreate.as_view(),
+        name="meeting-agenda",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/",
+        meeting_api.AttendanceSet.as_view(),
+        name="meeting-attendance",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/",
+        meeting_api.MinutesWrite.as_view(),
+        name="meeting-minutes",
+    ),
+    path(
+        "meetings/<int:pk>/decisions/",
+        meeting_api.DecisionCreate.as_view(),
+        name="meeting-decisions",
+    ),
+    path(
+        "meetings/<int:pk>/actions/",
+        meeting_api.ActionCreate.as_view(),
+        name="meeting-actions",
+    ),
+    path(
+        "meetings/<int:pk>/transitions/<str:name>/",
+        meeting_api.MeetingTransition.as_view(),
+        name="meeting-transition",
+    ),
     path("work-items/", workplan_api.WorkItemList.as_view(), name="work-items"),
     path(
         "work-items/<int:pk>/",
         workplan_api.WorkItemDetail.as_view(),
         name="work-item",
     ),
+    path(
+        "work-items/<int:pk>/milestones/",
+        workplan_api.MilestoneList.as_view(),
+        name="work-item-milestones",
+    ),
+    path(
+        "work-items/<int:pk>/milestones/<int:milestone_id>/",
+        workplan_api.MilestoneDetail.as_view(),
+        name="work-item-milestone",
+    ),
+    path(
+        "work-items/<int:pk>/history/",
+        workplan_api.WorkItemHistory.as_view(),
+        name="work-item-history",
+    ),
     path("editions/", standards_api.EditionList.as_view(), name="editions"),
     path("editions/<int:pk>/", standards_api.EditionDetail.as_view(), name="edition"),
     path("standards/", standards_api.StandardList.as_view(), name="standards"),
+    path(
+        "standards/import/",
+        standards_api.StandardImport.as_view(),
+        name="standards-import",
+    ),
     path(
         "standards/<int:pk>/", standards_api.StandardDetail.as_view(), name="standard"
     ),
@@ -137,6 +189,7 @@ v1 = [
         standards_api.TransitionTake.as_view(),
         name="standard-transition",
     ),
+    path("qms/", include(qms_api.urlpatterns)),
     path(
         "notifications/",
         notifications_api.NotificationList.as_view(),
@@ -189,6 +242,7 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs.swagger, name="docs"),
+    path("problems/", api_docs.problems, name="problems"),
     path("redoc/", api_docs.redoc, name="redoc"),
     # Any other address under /api/ (even with a newline in it) is a JSON 404.
     re_path(r"^[\s\S]*$", not_found),

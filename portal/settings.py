@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,6 +83,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (portal.request_id).
+    "portal.request_id.RequestIdMiddleware",
+    # Counts and times every request, by view (portal.metrics, /metrics).
+    "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +99,9 @@ MIDDLEWARE = [
     "portal.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Once the user is known: a visitor's GET reads the read replica, when
+    # one is configured (portal.db_router).
+    "portal.db_router.ReplicaReadsMiddleware",
     # After the user is known: their saved language and time zone count
     # (in place of Django's LocaleMiddleware; portal.i18n).
     "portal.i18n.LanguageMiddleware",
@@ -147,6 +155,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif env_bool("DATABASE_POOL") and "postgresql" in DATABASES["default"]["ENGINE"]:
+    # psycopg 3. DATABASE_POOL=1: each process keeps a pool of connections
+    # (Django's own, psycopg_pool) instead of one persistent connection per
+    # thread; the pool replaces CONN_MAX_AGE, which must then be 0.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env("DATABASE_POOL_MIN_SIZE", "2")),
+        "max_size": int(env("DATABASE_POOL_MAX_SIZE", "10")),
+        # Seconds a request waits for a free connection before failing.
+        "timeout": float(env("DATABASE_POOL_TIMEOUT", "10")),
+    }
+# An optional read replica (streaming replication of the primary): the
+# public, anonymous reads go to it (portal.db_router); everything else, and
+# every write, to the primary. The tests on PostgreSQL declare it as a mirror
+# of the test database and turn the routing on where they test it.
+PORTAL_REPLICA_READS = bool(env("DATABASE_REPLICA_URL"))
+if PORTAL_REPLICA_READS or (
+    TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **(
+            dj_database_url.parse(
+                env("DATABASE_REPLICA_URL"),
+                conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                conn_health_checks=True,
+            )
+            if PORTAL_REPLICA_READS
+            else {}
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
@@ -247,8 +289,40 @@ STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", DATA_DIR / "media"))
+# Media (uploads, PDFs): the file system under MEDIA_ROOT, or with S3_BUCKET
+# any S3-compatible object store (AWS, MinIO, Ceph...) through django-storages,
+# which every web and worker host then shares. Private files are sent after
+# the permission check (portal.files): from S3 as a redirect to a presigned
+# URL valid S3_URL_SECONDS; from the file system through Django, or with
+# PORTAL_FILES_ACCEL=1 by the proxy (X-Accel-Redirect, deploy/nginx.conf).
+S3_BUCKET = env("S3_BUCKET", "")
+S3_URL_SECONDS = int(env("S3_URL_SECONDS", "60"))
+PORTAL_FILES_ACCEL = env_bool("PORTAL_FILES_ACCEL")
+PORTAL_FILES_ACCEL_PREFIX = env("PORTAL_FILES_ACCEL_PREFIX", "/_protected/media/")
+if S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL"),
+            "access_key": env("S3_ACCESS_KEY_ID"),
+            "secret_key": env("S3_SECRET_ACCESS_KEY"),
+            "region_name": env("S3_REGION", "us-east-1"),
+            # A prefix inside the bucket, so that one bucket can serve several.
+            "location": env("S3_PREFIX", ""),
+            "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_SECONDS,
+            # Never overwrite: a new upload of the same name gets a new name.
+            "file_overwrite": False,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         # The manifest storage needs collectstatic first; runserver and the
         # tests serve the files as they are.
@@ -300,6 +374,39 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# Queues: `pdf` for the renders (slow, memory-hungry WeasyPrint), and
+# `notifications` for mail and webhook deliveries, so that a long render never
+# delays a notification; `default` for the rest (sweeps, heartbeats). A worker
+# started without -Q consumes all three (make worker, the tests).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name) for name in ("default", "notifications", "pdf")
+]
+CELERY_TASK_ROUTES = {
+    "standards.tasks.edition_render_task": {"queue": "pdf"},
+    "standards.tasks.certificate_render_task": {"queue": "pdf"},
+    "qms.tasks.certificate_render_task": {"queue": "pdf"},
+    "notifications.tasks.notifications_send_task": {"queue": "notifications"},
+    "notifications.tasks.digests_send_task": {"queue": "notifications"},
+    "webhooks.tasks.deliveries_send_task": {"queue": "notifications"},
+    "portal.tasks.worker_heartbeat_task": {"queue": "default"},
+}
+# Per worker process, from the environment of each worker service.
+if env("CELERY_WORKER_CONCURRENCY"):
+    CELERY_WORKER_CONCURRENCY = int(env("CELERY_WORKER_CONCURRENCY"))
+# KiB a pool process may grow to before it is replaced after its task
+# (WeasyPrint's memory is not always given back).
+if env("CELERY_WORKER_MAX_MEMORY_PER_CHILD"):
+    CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD"))
+# One beat sends the periodic tasks: a second one (a mistake, or a standby)
+# waits for the Redis lock the first holds and renews (portal.beat).
+CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+PORTAL_BEAT_LOCK_SECONDS = int(env("PORTAL_BEAT_LOCK_SECONDS", "30"))
+# Worker and beat heartbeats (/readyz): beat sends this task, the worker that
+# runs it records the time; older than this much is reported as stale.
+PORTAL_HEARTBEAT_SECONDS = float(env("PORTAL_HEARTBEAT_SECONDS", "30"))
+PORTAL_HEARTBEAT_MAX_AGE = int(env("PORTAL_HEARTBEAT_MAX_AGE", "120"))
 # Periodic work (`make beat`): the sweep sends notifications and renders that
 # did not reach the broker (it was down) or failed; reminders run daily.
 CELERY_BEAT_SCHEDULE = {
@@ -315,6 +422,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.deliveries_sweep_task",
         "schedule": float(env("PORTAL_SWEEP_SECONDS", "30")),
     },
+    # One per queue, so /readyz tells whether each kind of worker runs.
+    **{
+        f"heartbeat-{queue}": {
+            "task": "portal.tasks.worker_heartbeat_task",
+            "schedule": PORTAL_HEARTBEAT_SECONDS,
+            "args": (queue,),
+            "options": {"queue": queue, "expires": PORTAL_HEARTBEAT_SECONDS},
+        }
+        for queue in ("default", "notifications", "pdf")
+    },
     "review-reminders": {
         "task": "notifications.tasks.review_reminders_task",
         "schedule": crontab(hour=6, minute=0),
@@ -322,6 +439,14 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digests": {
         "task": "notifications.tasks.digests_send_task",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "qms-daily": {
+        "task": "qms.tasks.qms_daily_task",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "meeting-action-reminders": {
+        "task": "committees.tasks.action_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 
@@ -404,7 +529,14 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The scheme the client used, as the proxy in front says, trusted only
+    # when there is one (PORTAL_TRUSTED_PROXIES; the compose nginx sets it
+    # on every request, so a client cannot).
+    if PORTAL_TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The host the client asked for, from the proxy's X-Forwarded-Host (checked
+# against ALLOWED_HOSTS all the same); without a proxy, the Host header.
+USE_X_FORWARDED_HOST = PORTAL_TRUSTED_PROXIES > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -529,13 +661,40 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "standards.models.Status",
         "RoleKindEnum": "committees.models.Role.Kind",
         "EventKindEnum": "webhooks.events.EventKind",
+        "LifecycleConditionEnum": "standards.api.serializers.CONDITION_CODES",
+        "QmsProgrammeStatusEnum": "qms.models.Status",
+        "QmsCertificateStatusEnum": "qms.models.CertificateStatus",
+        "QmsDocumentKindEnum": "qms.models.Document.Kind",
+        "QmsAuditKindEnum": "qms.models.Audit.Kind",
+        "QmsAuditOutcomeEnum": "qms.models.Audit.Outcome",
+        "QmsFindingGradeEnum": "qms.models.Finding.Grade",
+        "QmsVoteDecisionEnum": "qms.models.Vote.Decision",
+        # Named before the QMS votes had a "decision" of their own.
+        "DecisionEnum": "standards.models.Recommendation.Decision",
+        "WorkItemStatusEnum": "workplan.models.WorkItem.Status",
+        "WorkItemHistoryActionEnum": "workplan.models.HistoryAction",
     },
 }
 
+# Every line with the request id (portal.request_id); LOG_FORMAT=json writes
+# one JSON object per line, for a log collector.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+        },
+        "json": {"()": "portal.request_id.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if env("LOG_FORMAT") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -545,6 +704,28 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# /metrics (Prometheus) answers to this bearer token, or to these client
+# addresses or networks (comma-separated); with neither, to nobody.
+PORTAL_METRICS_TOKEN = env("PORTAL_METRICS_TOKEN", "")
+PORTAL_METRICS_ALLOW = env_list("PORTAL_METRICS_ALLOW")
+
+# Errors (and, with a sample rate, traces) to Sentry when SENTRY_DSN is set:
+# web requests and Celery tasks, without personal data.
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE"),
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
 
 if TESTING:
     # Fast hashing keeps the suite quick; production keeps Django's default.

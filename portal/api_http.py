@@ -53,7 +53,7 @@ PROBLEMS = {
 # types' documentation, at /api/problems/#problem-<code> (the ``type`` URI).
 PROBLEM_EXPLANATIONS = {
     "invalid": _(
-        "A value is missing or wrong; `errors` names each field with its "
+        "A value is missing or wrong; the errors member names each field with its "
         "messages. Correct them and send the request again."
     ),
     "parse_error": _(
@@ -89,7 +89,7 @@ PROBLEM_EXPLANATIONS = {
     ),
     "conflict": _(
         "Not possible in the current state, or the object changed meanwhile. "
-        "When a condition of the lifecycle refused it, `condition` gives its "
+        "When a condition of the lifecycle refused it, the condition member gives its "
         "code (see /api/v1/lifecycle/). Read the object again before retrying."
     ),
     "already_in_state": _(

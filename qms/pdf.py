@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.metrics import pdf_render_timer
 from portal.queue import enqueue
 from standards import pdf as standards_pdf
 
@@ -74,7 +75,8 @@ def certificate_render_pdf(*, certificate_id: int) -> Certificate | None:
         pdf_state=Certificate.PdfState.RENDERING, pdf_claimed_until=token
     )
     try:
-        rendered = standards_pdf.render_pdf(certificate_html(certificate))
+        with pdf_render_timer("qms_certificate"):  # portal_pdf_render_seconds
+            rendered = standards_pdf.render_pdf(certificate_html(certificate))
         standards_pdf._store_claimed(
             claim,
             certificate.pdf,

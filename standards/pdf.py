@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 
 from portal.errors import ApplicationError, Conflict, Forbidden
 from portal.markdown import html_with_toc
+from portal.metrics import pdf_render_timer
 from portal.naming import portal_name
 from portal.queue import enqueue
 
@@ -533,7 +534,8 @@ def edition_render_pdf(*, edition_id: int) -> Edition | None:
     claim = editions.filter(pdf_state=RENDERING, pdf_claimed_until=token)
     try:
         _test_delay()
-        rendered = render_pdf(edition_html(edition))
+        with pdf_render_timer("edition"):  # portal_pdf_render_seconds
+            rendered = render_pdf(edition_html(edition))
         stored = _store_claimed(
             claim,
             edition.pdf,
@@ -595,7 +597,8 @@ def audit_render_certificate(*, audit_id: int) -> Audit | None:
     claim = audits.filter(certificate_state=RENDERING, certificate_claimed_until=token)
     try:
         _test_delay()
-        rendered = render_pdf(certificate_html(audit))
+        with pdf_render_timer("certificate"):
+            rendered = render_pdf(certificate_html(audit))
         stored = _store_claimed(
             claim,
             audit.certificate_pdf,

@@ -82,3 +82,56 @@ def test_the_notification_lag_and_the_heartbeats_are_read_at_each_scrape(
     assert 90 <= _value(text, "portal_notification_lag_seconds") < 120
     assert _value(text, 'portal_heartbeat_age_seconds{name="worker:pdf"}') < 5
     assert _value(text, "portal_pdf_renders_waiting") == 0
+
+
+def _count(text: str, document: str, outcome: str) -> float:
+    prefix = (
+        f'portal_pdf_render_seconds_count{{document="{document}",outcome="{outcome}"}}'
+    )
+    return _value(text, prefix) if prefix in text else 0
+
+
+def test_pdf_render_times_are_a_histogram_read_at_each_scrape(
+    client, settings, lifecycle, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_METRICS_TOKEN = TOKEN
+    before = _scrape(client)
+
+    # Published: the edition's PDF and the audit's certificate are rendered
+    # (Celery eager, in this process; a worker records them the same way).
+    with django_capture_on_commit_callbacks(execute=True):
+        standard = lifecycle.published()
+    edition = standard.editions.get()
+    assert edition.pdf_state == edition.PdfState.READY
+
+    text = _scrape(client)
+    assert "# TYPE portal_pdf_render_seconds histogram" in text
+    for document in ("edition", "certificate"):
+        assert _count(text, document, "ready") == _count(before, document, "ready") + 1
+    labels = 'document="edition",le="+Inf",outcome="ready"'
+    assert _value(text, f"portal_pdf_render_seconds_bucket{{{labels}}}") == _count(
+        text, "edition", "ready"
+    )
+    ready_sum = 'portal_pdf_render_seconds_sum{document="edition",outcome="ready"}'
+    grew = _value(text, ready_sum) - (
+        _value(before, ready_sum) if ready_sum in before else 0
+    )
+    assert 0 < grew < settings.PDF_SOFT_TIME_LIMIT
+    assert _count(text, "edition", "failed") == _count(before, "edition", "failed")
+
+
+def test_a_failed_render_is_counted_as_failed(
+    client, settings, lifecycle, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_METRICS_TOKEN = TOKEN
+    settings.PDF_MAX_PAGES = 0  # every render is refused: too many pages
+    before = _scrape(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = lifecycle.published().editions.get()
+    edition.refresh_from_db()
+    assert edition.pdf_state == edition.PdfState.FAILED
+
+    text = _scrape(client)
+    assert _count(text, "edition", "failed") == _count(before, "edition", "failed") + 1
+    assert _count(text, "edition", "ready") == _count(before, "edition", "ready")

@@ -162,3 +162,32 @@ def test_issuing_renders_the_pdf_whose_qr_code_leads_to_the_page(
     assert _decode(image.image) == [
         "https://portal.example.org" + certificate.get_absolute_url()
     ]
+
+
+def test_a_certificate_render_is_counted_in_the_metrics(
+    qms_world, walk, settings, client, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_METRICS_TOKEN = "metrics-token-for-the-tests"
+    prefix = (
+        'portal_pdf_render_seconds_count{document="qms_certificate",outcome="ready"}'
+    )
+
+    def rendered() -> float:
+        response = client.get(
+            "/metrics", HTTP_AUTHORIZATION="Bearer metrics-token-for-the-tests"
+        )
+        assert response.status_code == 200
+        for line in response.content.decode().splitlines():
+            if line.startswith(prefix):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    before = rendered()
+    programme = walk.to(Status.EXTERNAL_AUDIT)
+    walk.passed_audit(programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.programme_transition(
+            programme_id=programme.pk, name="certify", actor=qms_world.leader
+        )
+    assert programme.certificates.get().pdf_state == "ready"
+    assert rendered() == before + 1

@@ -100,8 +100,8 @@ def _add(key: str, delta: int) -> None:
 
 
 def observe_pdf_render(document: str, outcome: str, seconds: float) -> None:
-    """Add one render of ``document`` (``edition``, ``certificate``, ``qms_certificate``) that
-    ended ``ready`` or ``failed`` after ``seconds``. Never fails the render:
+    """Add one render of ``document`` (one of ``PDF_DOCUMENTS``) that ended
+    ``ready`` or ``failed`` after ``seconds``. Never fails the render:
     a cache that does not answer loses the observation, and says so."""
     keys = _pdf_keys(document, outcome)
     bound = next((b for b in PDF_RENDER_BUCKETS if seconds <= b), "+Inf")

@@ -29,6 +29,14 @@ class UserRoles:
         return bool(self.deputy_field_ids)
 
     @property
+    def organisation_ids(self) -> frozenset[int]:
+        """The organisations the person works for or represents: whose
+        drafts and QMS programme they see."""
+        if self.organisation_id:
+            return self.representative_organisation_ids | {self.organisation_id}
+        return self.representative_organisation_ids
+
+    @property
     def sees_every_draft(self) -> bool:
         return self.leader or self.auditor or self.secretariat
 

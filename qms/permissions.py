@@ -66,16 +66,8 @@ def is_representative(programme, user) -> bool:
     return programme.organisation_id in user_roles(user).representative_organisation_ids
 
 
-def _organisation_ids(user) -> set[int]:
-    roles = user_roles(user)
-    ids = set(roles.representative_organisation_ids)
-    if roles.organisation_id:
-        ids.add(roles.organisation_id)
-    return ids
-
-
 def is_organisation_member(programme, user) -> bool:
-    return programme.organisation_id in _organisation_ids(user)
+    return programme.organisation_id in user_roles(user).organisation_ids
 
 
 def is_committee_member(programme, user) -> bool:
@@ -127,7 +119,8 @@ def visible_programmes(user) -> QuerySet:
     from .models import CommitteeMember
 
     member = CommitteeMember.objects.filter(programme=OuterRef("pk"), expert=user)
-    return qs.filter(Q(organisation_id__in=_organisation_ids(user)) | Exists(member))
+    own = Q(organisation_id__in=user_roles(user).organisation_ids)
+    return qs.filter(own | Exists(member))
 
 
 def programme_audience(programme) -> QuerySet:

@@ -110,17 +110,9 @@ def is_organisation_representative(standard, user) -> bool:
     return standard.organisation_id in user_roles(user).representative_organisation_ids
 
 
-def _organisation_ids(user) -> set[int]:
-    roles = user_roles(user)
-    ids = set(roles.representative_organisation_ids)
-    if roles.organisation_id:
-        ids.add(roles.organisation_id)
-    return ids
-
-
 def is_organisation_member(standard, user) -> bool:
     """Works for the submitting organisation or represents it."""
-    return standard.organisation_id in _organisation_ids(user)
+    return standard.organisation_id in user_roles(user).organisation_ids
 
 
 def is_assigned_expert(standard, user) -> bool:
@@ -175,7 +167,7 @@ def working_material_audience(user) -> QuerySet:
 
     assigned = ExpertAssignment.objects.filter(standard=OuterRef("pk"), expert=user)
     return qs.filter(
-        Q(organisation_id__in=_organisation_ids(user))
+        Q(organisation_id__in=user_roles(user).organisation_ids)
         | Q(field_id__in=roles.deputy_field_ids)
         | Exists(assigned)
     )

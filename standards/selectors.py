@@ -304,10 +304,7 @@ def _latest_audit(standard: Standard) -> Audit | None:
 def drafts_of_user(user) -> list[Standard]:
     """The drafts of the user's organisation (or organisations they represent),
     including published standards under renewal."""
-    roles = user_roles(user)
-    organisation_ids = set(roles.representative_organisation_ids)
-    if roles.organisation_id:
-        organisation_ids.add(roles.organisation_id)
+    organisation_ids = user_roles(user).organisation_ids
     qs = Standard.objects.filter(
         organisation_id__in=organisation_ids, status__in=DRAFT_CYCLE
     ).order_by("-updated")

@@ -322,9 +322,7 @@ def my_drafts(user) -> list[Standard] | None:
     """The drafts of the organisations ``user`` represents or works for,
     the most recently changed first; None for those with no organisation."""
     roles = user_roles(user)
-    organisation_ids = set(roles.representative_organisation_ids)
-    if roles.organisation_id:
-        organisation_ids.add(roles.organisation_id)
+    organisation_ids = roles.organisation_ids
     if not organisation_ids:
         return None
     qs = Standard.objects.filter(

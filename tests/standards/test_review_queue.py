@@ -161,6 +161,13 @@ def test_roles_include_the_subfields_and_keep_the_person(
     member = user_roles(User.objects.get(pk=world.member.pk))
     assert member.representative_organisation_ids == {world.organisation.pk}
     assert user_roles(User.objects.get(pk=world.stranger.pk)) == UserRoles()
+    # Whose drafts one sees: the organisations one works for or represents.
+    assert member.organisation_ids >= {world.organisation.pk}
+    assert UserRoles(organisation_id=7).organisation_ids == {7}
+    assert UserRoles(
+        organisation_id=7, representative_organisation_ids=frozenset({8})
+    ).organisation_ids == {7, 8}
+    assert UserRoles().organisation_ids == frozenset()
 
 
 def test_whose_turn_in_review_with_and_without_experts_in_one_list(lifecycle, world):

@@ -125,3 +125,52 @@ def actions_for_work(user, today=None) -> tuple[list, list]:
     mine = [a for a in rows if a.owner_id == person_id]
     late = [a for a in rows if a.due is not None and a.due < today][:50]
     return mine, late
+
+
+# How many standards the agenda form offers to choose from (the most recently
+# changed); any other is linked by typing its id.
+AGENDA_STANDARD_CHOICES = 100
+
+
+@dataclass(frozen=True)
+class AgendaLinkChoices:
+    standards: list[tuple[int, str]]
+    work_items: list[tuple[int, str]]
+    programmes: list[tuple[int, str]]
+
+
+def agenda_link_choices(user) -> AgendaLinkChoices:
+    """What ``user`` may link an agenda item to, for the agenda form: the most
+    recently changed standards they may see (a draft by its own title, for
+    those who see every draft; else the published ones by their public
+    title), the work items, and the QMS programmes they may see."""
+    from portal.localized import localized
+    from qms.permissions import visible_programmes
+    from standards import permissions as standard_rules
+    from workplan.models import WorkItem
+
+    from .selectors import user_roles
+
+    newest = ("-updated", "-pk")
+    if user_roles(user).sees_every_draft:
+        rows = standard_rules.visible_standards(user).order_by(*newest)
+        title = "title"
+    else:
+        rows = (
+            standard_rules.public_record_standards()
+            .prefetch_related("editions")
+            .order_by(*newest)
+        )
+        title = "public_title"
+    standards = [
+        (s.pk, " ".join(filter(None, (s.number, localized(s, title)))))
+        for s in rows[:AGENDA_STANDARD_CHOICES]
+    ]
+    work_items = [(w.pk, localized(w, "title")) for w in WorkItem.objects.all()]
+    programmes = [
+        (p.pk, localized(p.organisation, "name"))
+        for p in visible_programmes(user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ]
+    return AgendaLinkChoices(standards, work_items, programmes)

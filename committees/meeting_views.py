@@ -72,6 +72,8 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
             .filter(pk__in=programme_ids)
             .values_list("pk", flat=True)
         )
+    if context["can_edit_agenda"]:
+        context["agenda_links"] = meeting_selectors.agenda_link_choices(user)
     if context["can_run"]:
         context["people"] = list(_people())
         context["later_meetings"] = [

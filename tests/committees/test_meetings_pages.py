@@ -338,3 +338,38 @@ def test_the_api_filters_by_state_and_refuses_unknown_ids(client, people):
     assert [m["status"] for m in body["results"]] == ["planned"]
     assert client.get("/api/v1/meetings/999999/").status_code == 404
     assert client.get("/api/v1/meetings/?status=nonsense").status_code == 400
+
+
+def test_the_agenda_form_offers_what_an_item_may_be_linked_to(
+    client, people, django_assert_max_num_queries
+):
+    from tests.factories import StandardFactory, WorkItemFactory
+
+    meeting = plan(people)
+    work_item = WorkItemFactory(title="Medical LLM")
+    draft = StandardFactory(title="Evaluating clinical assistants")
+    client.force_login(people.secretariat)
+    with django_assert_max_num_queries(25):
+        html = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'<option value="{work_item.pk}">Medical LLM</option>' in html
+    # The secretariat sees every draft, by its own title.
+    assert f'<option value="{draft.pk}" label="Evaluating clinical assistants">' in html
+
+    response = client.post(
+        url("agenda_add", meeting),
+        {"title": "Medical LLM plan", "work_item": work_item.pk, "standard": draft.pk},
+    )
+    assert response.status_code == 302
+    item = meeting.agenda_items.get()
+    assert (item.work_item, item.standard) == (work_item, draft)
+
+
+def test_a_reader_is_offered_no_agenda_form_nor_its_choices(client, people):
+    from tests.factories import StandardFactory
+
+    meeting = plan(people)
+    StandardFactory(title="A draft nobody else sees")
+    client.force_login(people.reader)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'id="agenda-form"' not in html
+    assert "A draft nobody else sees" not in html

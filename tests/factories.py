@@ -53,7 +53,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
-    name = factory.Faker("name")
+    class Params:
+        first = factory.Faker("first_name")
+        last = factory.Faker("last_name")
+
+    # A first and a last name: Faker's "name" sometimes adds a prefix or a
+    # suffix ("Mrs.", "Jr."), whose full stop made the tests that a
+    # notification is one sentence fail at random.
+    name = factory.LazyAttribute(lambda person: f"{person.first} {person.last}")
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
 

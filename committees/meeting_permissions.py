@@ -169,6 +169,12 @@ def can_update_action(action, user) -> Decision:
     return can_run(action.meeting, user)
 
 
+def can_approve_minutes(meeting, user) -> bool:
+    """Whether the page offers the approval form: minutes in draft, and the
+    person runs the meeting (``_may_approve``)."""
+    return meeting.status == MINUTES_DRAFT and _may_approve(meeting, user)
+
+
 # The rights of the state machine's transitions (``Meeting``), as
 # django-fsm asks them (``has_transition_perm``).
 def _may_run(meeting, user) -> bool:

@@ -174,3 +174,13 @@ def agenda_link_choices(user) -> AgendaLinkChoices:
         .order_by("organisation__name")
     ]
     return AgendaLinkChoices(standards, work_items, programmes)
+
+
+def later_held_meetings(meeting: Meeting) -> list[Meeting]:
+    """The meetings held on or after ``meeting``'s day, which may have
+    approved its minutes (planned and cancelled ones cannot have)."""
+    return list(
+        Meeting.objects.filter(date__gte=meeting.date)
+        .exclude(pk=meeting.pk)
+        .exclude(status__in=(MeetingStatus.PLANNED, MeetingStatus.CANCELLED))
+    )

@@ -55,10 +55,7 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
         "can_edit_details": rules.can_edit_details(meeting, user),
         "can_edit_agenda": rules.can_edit_agenda(meeting, user),
         "can_record": rules.can_record(meeting, user),
-        "can_approve": (
-            meeting.status == MeetingStatus.MINUTES_DRAFT
-            and rules.runs_meeting(meeting, user)
-        ),
+        "can_approve": rules.can_approve_minutes(meeting, user),
         "is_leader": rules.is_leader(meeting, user),
         "errors": {},
         "posted": {},
@@ -76,13 +73,7 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
         context["agenda_links"] = meeting_selectors.agenda_link_choices(user)
     if context["can_run"]:
         context["people"] = list(_people())
-        context["later_meetings"] = [
-            m
-            for m in Meeting.objects.filter(date__gte=meeting.date).exclude(
-                pk=meeting.pk
-            )
-            if m.status not in (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
-        ]
+        context["later_meetings"] = meeting_selectors.later_held_meetings(meeting)
         present = {p.pk for p in context["attendance"].present}
         apologies = {p.pk for p in context["attendance"].apologies}
         context["present_ids"], context["apology_ids"] = present, apologies

@@ -99,11 +99,12 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not (self.words or self.cjk or self.cjk_prefix)
 
-    def cjk_tsquery(self) -> str:
-        """The CJK part as ``to_tsquery('simple', ...)`` text."""
+    def cjk_tsquery(self, operator: str = "&") -> str:
+        """The CJK part as ``to_tsquery('simple', ...)`` text: every term
+        (``operator`` "&"), or any of them ("|")."""
         parts = list(dict.fromkeys(self.cjk))
         parts += [f"{char}:*" for char in dict.fromkeys(self.cjk_prefix)]
-        return " & ".join(parts)
+        return f" {operator} ".join(parts)
 
 
 def parse_query(text: str) -> ParsedQuery:

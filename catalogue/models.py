@@ -65,6 +65,12 @@ class SearchDocument(models.Model):
         indexes = [
             PostgresGinIndex(fields=["english_vector"], name="search_english_gin"),
             PostgresGinIndex(fields=["cjk_vector"], name="search_cjk_gin"),
+            # Which heads hold a term searched for: the candidates a large
+            # search ranks (catalogue.selectors._ranked_page).
+            PostgresGinIndex(
+                fields=["english_head_vector"], name="search_english_head_gin"
+            ),
+            PostgresGinIndex(fields=["cjk_head_vector"], name="search_cjk_head_gin"),
         ]
 
     def __str__(self):

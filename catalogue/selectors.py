@@ -6,8 +6,12 @@ count and one for their snippets, however many standards there are.
 
 import difflib
 import functools
+import itertools
+import json
+import operator
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,7 +20,6 @@ from django.core.paginator import Page
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    Count,
     F,
     FloatField,
     IntegerField,
@@ -24,7 +27,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import (
     Coalesce,
@@ -34,6 +36,7 @@ from django.db.models.functions import (
     StrIndex,
     Substr,
 )
+from django.db.models.lookups import GreaterThan
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -75,29 +78,40 @@ def uses_tsvector() -> bool:
 
 @contextmanager
 def search_plans(q: str):
-    """Plan the query that finds a search's matches (its page of ids and
-    their count) on the GIN indexes; no other query.
+    """Plan the queries that find a catalogue page's matches (its ids, a
+    bounded number of them, and their count's estimate) as they run best;
+    no other query.
 
-    When a word is in most documents the planner reads the table instead,
-    costing the check of each row's vector as if it were inline, but the
-    vectors of long texts are stored apart (TOAST) and that scan reads every
-    document's whole vector. The statistics are right (bench data, 6,000
-    public standards: 5,942 matches of "evaluation robustness" estimated,
-    5,942 found); the reading of TOAST is what the planner does not cost
-    (sequential scan 1,579 against bitmap index scan 1,660), and the scan
-    takes 212 ms where the index takes 61 (评测: 153 against 43). So
-    sequential scans are off for the queries in this block alone, and back
-    to the default for whatever the transaction does next.
+    Joins by nested loop: a page, or the first ``EXACT_COUNT_LIMIT + 1``
+    matches, joins a bounded number of search documents to their standards
+    through the primary key, where a hash join would first read every
+    public standard (linear in the catalogue's size). Without a search the
+    planner's own choice is the right one.
+
+    Searches on the GIN indexes: when a word is in most documents the
+    planner reads the table instead, costing the check of each row's vector
+    as if it were inline, but the vectors of long texts are stored apart
+    (TOAST) and that scan reads every document's whole vector. The
+    statistics are right (bench data, 6,000 public standards: 5,942 matches
+    of "evaluation robustness" estimated, 5,942 found); the reading of TOAST
+    is what the planner does not cost (sequential scan 1,579 against bitmap
+    index scan 1,660), and the scan takes 212 ms where the index takes 61
+    (评测: 153 against 43). So sequential scans are off for a search's
+    queries in this block alone, and every setting is back to its default
+    for whatever the transaction does next.
     """
     if not uses_tsvector() or analysis.parse_query(q).is_empty:
         yield
         return
+    settings = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in settings))
         yield
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            cursor.execute(
+                "; ".join(f"SET LOCAL {name} TO DEFAULT" for name in settings)
+            )
 
 
 def catalogue_search(
@@ -138,11 +152,7 @@ def catalogue_search(
             # Only stop words or punctuation: nothing to look for.
             return qs.none()
         qs = _search_postgres(qs, parsed) if uses_tsvector() else _search(qs, parsed)
-    if sort not in SORTS:
-        sort = "relevance" if parsed.text else "number"
-    if sort == "relevance" and not parsed.text:
-        sort = "number"
-    return qs.order_by(*_ORDERINGS[sort])
+    return qs.order_by(*_ORDERINGS[_sort(sort, parsed)])
 
 
 _ORDERINGS = {
@@ -162,11 +172,14 @@ def catalogue_page(filters: dict, *, page=None, per_page: int = 20) -> Page:
     """One page of ``catalogue_search(**filters)``, each standard with its
     ``snippet`` and ``url``; ``page`` as the reader gave it
     (a page past the end gives the last one, anything else the first).
+    The paginator's ``estimated`` is true when its count is the planner's
+    estimate (more than ``EXACT_COUNT_LIMIT`` standards found).
 
     The page is kept in the public cache until the public data changes, so
     a search many readers make (or one reader pages back through) is made
     once; a new one costs the page's ids with their count, its rows and
-    their snippets.
+    their snippets, within bounds whatever the catalogue's size
+    (``_page_ids``).
     """
     parts = (
         filters["q"],
@@ -183,47 +196,188 @@ def catalogue_page(filters: dict, *, page=None, per_page: int = 20) -> Page:
     )
 
     def compute() -> dict:
-        with search_plans(filters["q"]):
-            ids, count, number = _page_ids(catalogue_search(**filters), page, per_page)
-        standards = _standards_in_order(ids)
+        found = _page_ids(filters, page, per_page)
+        standards = _standards_in_order(found.ids)
         attach_snippets(standards, filters["q"])
         for standard in standards:
             standard.url = standard_url(standard.pk)
-        return {"count": count, "number": number, "standards": standards}
+        return {
+            "count": found.count,
+            "estimated": found.estimated,
+            "number": found.number,
+            "standards": standards,
+        }
 
     result = cached_public("catalogue-page", parts, compute)
     paginator = CountedPaginator([], per_page, count=result["count"])
+    paginator.estimated = result.get("estimated", False)
     return Page(result["standards"], result["number"], paginator)
 
 
-def _page_ids(qs: QuerySet, page, per_page: int) -> tuple[list[int], int, int]:
-    """The ids on page ``page`` of ``qs`` (in its order), how many there are
-    in all, and the page's number (as ``Paginator.get_page``: the first for
-    anything but a number, the last for a number past the end).
+# A search or a filter finding more standards than this is counted by the
+# planner's estimate ("about 5,900 standards"), and its page is read without
+# sorting every standard found: what a page costs then stays the same as the
+# catalogue grows. Up to this many, count and order are exact.
+EXACT_COUNT_LIMIT = 1000
+# Ranking a large result reads at most this many of the standards whose
+# number, title or scope holds a term searched for (only those rank above
+# the rest); beyond it, the best of the first this many found come first.
+RANKED_LIMIT = 2000
 
-    Ranking and sorting read the ids and the sort keys alone, and the count
-    comes with them (``COUNT(*) OVER ()``): the matches are found once, and
-    only the page's rows are read whole, by ``_standards_in_order``.
+
+@dataclass(frozen=True)
+class PageIds:
+    ids: list[int]
+    count: int
+    number: int
+    estimated: bool = False
+
+
+def _page_ids(filters: dict, page, per_page: int) -> PageIds:
+    """The ids on page ``page`` of ``catalogue_search(**filters)`` (in its
+    order), how many there are in all, and the page's number (as
+    ``Paginator.get_page``: the first for anything but a number, the last
+    for a number past the end).
+
+    The first ``EXACT_COUNT_LIMIT + 1`` matches are found unordered (their
+    ids alone). When that is all of them, the count is exact and they are
+    ordered among themselves. Otherwise the count is estimated and the page
+    is read in order: by an index for the sorts by number, title and date;
+    by ``_ranked_page`` for relevance.
     """
     try:
         # Far past any end, but within what an SQL OFFSET takes.
         number = min(max(1, int(page)), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
-    counted = qs.annotate(found=Window(Count("pk")))
-    rows = list(
-        counted.values_list("pk", "found")[(number - 1) * per_page : number * per_page]
+    qs = catalogue_search(**filters)
+    parsed = analysis.parse_query(filters["q"])
+    sort = _sort(filters["sort"], parsed)
+    with search_plans(filters["q"]):
+        found = list(
+            qs.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1]
+        )
+        if len(found) > EXACT_COUNT_LIMIT:
+            # The embedded database (SQLite) has no estimate: it counts.
+            estimated = uses_tsvector()
+            count = (
+                _about(max(_estimated_count(qs), EXACT_COUNT_LIMIT + 1))
+                if estimated
+                else qs.count()
+            )
+            start = (number - 1) * per_page
+            ids = _sorted_page(qs, filters, parsed, sort, start, per_page)
+            if ids or number == 1:
+                return PageIds(ids, count, number, estimated=estimated)
+            # Past the end of a large result (the estimate was high): the
+            # exact count, once, for the last page.
+            count = qs.count()
+            number = -(-count // per_page)
+            start = (number - 1) * per_page
+            ids = _sorted_page(qs, filters, parsed, sort, start, per_page)
+            return PageIds(ids, count, number)
+    if not found:
+        return PageIds([], 0, 1)
+    count = len(found)
+    number = min(number, -(-count // per_page))
+    ordered = _ordered(Standard.objects.filter(pk__in=found), parsed, sort)
+    start = (number - 1) * per_page
+    return PageIds(list(ordered[start : start + per_page]), count, number)
+
+
+def _sort(sort: str, parsed: analysis.ParsedQuery) -> str:
+    """The order asked for, as ``catalogue_search`` resolves it."""
+    if sort not in SORTS:
+        sort = "relevance" if parsed.text else "number"
+    if sort == "relevance" and not parsed.text:
+        sort = "number"
+    return sort
+
+
+def _ordered(qs: QuerySet[Standard], parsed, sort: str):
+    """The ids of ``qs`` in the catalogue's ``sort`` order, with what the
+    order reads (rank, date, title) and nothing else: for a set of ids
+    already found, never matching the long texts again."""
+    if sort == "relevance":
+        qs = qs.annotate(rank=_rank(parsed))
+    elif sort == "date":
+        qs = qs.annotate(published_on=F("search_document__published_on"))
+    return qs.order_by(*_ORDERINGS[sort]).values_list("pk", flat=True)
+
+
+def _sorted_page(qs, filters, parsed, sort, start, per_page) -> list[int]:
+    if sort == "relevance" and uses_tsvector():
+        return _ranked_page(qs, filters, parsed, start, per_page)
+    return list(qs.values_list("pk", flat=True)[start : start + per_page])
+
+
+def _ranked_page(qs, filters, parsed, start, per_page) -> list[int]:
+    """A page of a large search, best first, without ranking every match.
+
+    Ranking reads the head vectors (number, title, scope) alone, and a head
+    ranks above 0 only when it holds a pair of the terms searched for, or
+    the one term of a one-term search (``ts_rank`` of an AND query sums over
+    pairs of the terms it finds; ``_rank``). The GIN indexes of the head vectors find
+    those heads; the first ``RANKED_LIMIT`` of them are ranked as
+    ``catalogue_search`` ranks. Every other match has the lowest rank, and
+    those come after, in order of number, as they tie. So the order is the
+    exact one while no more than ``RANKED_LIMIT`` heads rank.
+    """
+    implied = _head_implies_match(parsed)
+    # Whatever the head holds the whole document holds, so candidates are
+    # found on the filters and the head vectors alone: matching the long
+    # vectors (each read whole from TOAST) is left to the few read in order.
+    candidates = (
+        _filtered_alone(filters)
+        .filter(_head_may_rank(parsed))
+        .order_by()
+        .values("pk")[:RANKED_LIMIT]
     )
-    if rows:
-        return [pk for pk, _found in rows], rows[0][1], number
-    count = qs.count() if number > 1 else 0
-    if not count:
-        return [], 0, 1
-    number = -(-count // per_page)  # the last page
-    ids = list(
-        qs.values_list("pk", flat=True)[(number - 1) * per_page : number * per_page]
+    ranked = list(
+        Standard.objects.filter(pk__in=candidates)
+        .annotate(rank=_rank(parsed))
+        .filter(rank__gt=0)
+        .order_by(*_ORDERINGS["relevance"])
+        .values_list("pk", flat=True)
     )
-    return ids, count, number
+    top = ranked if implied else _matching_in_order(qs, ranked, start + per_page)
+    ids = top[start : start + per_page]
+    if len(ids) == per_page:
+        return ids
+    # The page reaches the end of the ranked heads: the ties follow, in
+    # order of number.
+    if not implied:
+        top = _matching_in_order(qs, ranked, len(ranked))
+    rest = qs.exclude(pk__in=top).order_by(*_ORDERINGS["number"])
+    rest_start = max(0, start - len(top))
+    return ids + list(
+        rest.values_list("pk", flat=True)[rest_start : rest_start + per_page - len(ids)]
+    )
+
+
+def _matching_in_order(qs, ids: list[int], wanted: int, chunk: int = 100):
+    """The first ``wanted`` of ``ids`` (in that order) that ``qs`` holds,
+    asked ``chunk`` at a time."""
+    found: list[int] = []
+    for at in range(0, len(ids), chunk):
+        part = ids[at : at + chunk]
+        held = set(qs.filter(pk__in=part).order_by().values_list("pk", flat=True))
+        found += [pk for pk in part if pk in held]
+        if len(found) >= wanted:
+            break
+    return found
+
+
+def _about(count: int) -> int:
+    """``count`` to two significant figures (5,942 → 5,900)."""
+    unit = 10 ** max(0, len(str(count)) - 2)
+    return round(count / unit) * unit
+
+
+def _estimated_count(qs: QuerySet) -> int:
+    """PostgreSQL's planner's estimate of how many rows ``qs`` has."""
+    plan = json.loads(qs.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def _results() -> QuerySet[Standard]:
@@ -261,16 +415,90 @@ def _match_postgres(parsed: analysis.ParsedQuery):
     small vectors of its head (number and title, then scope), so ranking
     thousands of matches never reads their long texts. Matches in the text
     alone tie, and come in order of number."""
-    match, rank = Q(), Value(0.0, output_field=FloatField())
+    match = Q()
     if parsed.words:
-        query = english_query(parsed)
-        match &= Q(search_document__english_vector=query)
-        rank = rank + SearchRank(F("search_document__english_head_vector"), query)
+        match &= Q(search_document__english_vector=english_query(parsed))
     if parsed.cjk or parsed.cjk_prefix:
         query = SearchQuery(parsed.cjk_tsquery(), config="simple", search_type="raw")
         match &= Q(search_document__cjk_vector=query)
-        rank = rank + SearchRank(F("search_document__cjk_head_vector"), query)
-    return match, rank
+    return match, _rank(parsed)
+
+
+def _rank(parsed: analysis.ParsedQuery):
+    """The catalogue's rank of a search, on the head vectors: the sum of
+    ``ts_rank`` in each language, where a head holding no pair of the terms
+    searched for (nor the one term of a one-term search) ranks 0. (``ts_rank``
+    gives such a head 1e-20, and an empty head 0: the two tie here, so that
+    only the heads that can rank need ranking, ``_ranked_page``.)"""
+    if not uses_tsvector():
+        return _match(parsed)[1]
+    rank = Value(0.0, output_field=FloatField())
+    if parsed.words:
+        rank = rank + _above_nothing(
+            SearchRank(F("search_document__english_head_vector"), english_query(parsed))
+        )
+    if parsed.cjk or parsed.cjk_prefix:
+        query = SearchQuery(parsed.cjk_tsquery(), config="simple", search_type="raw")
+        rank = rank + _above_nothing(
+            SearchRank(F("search_document__cjk_head_vector"), query)
+        )
+    return rank
+
+
+# ts_rank's least rank of a head that holds what was searched for is far
+# above this; of one that does not, 1e-20 or 0.
+_NOTHING = 1e-19
+
+
+def _above_nothing(rank):
+    return Case(
+        When(GreaterThan(rank, Value(_NOTHING)), then=rank),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _head_implies_match(parsed: analysis.ParsedQuery) -> bool:
+    """A head that may rank holds every term searched for: one or two terms,
+    of one language."""
+    english = len(parsed.words)
+    cjk = len(set(parsed.cjk)) + len(set(parsed.cjk_prefix))
+    return (english == 0 or cjk == 0) and english + cjk <= 2
+
+
+def _filtered_alone(filters: dict) -> QuerySet[Standard]:
+    """``catalogue_search(**filters)`` without its search."""
+    return catalogue_search(**{**filters, "q": "", "sort": ""})
+
+
+def _head_may_rank(parsed: analysis.ParsedQuery) -> Q:
+    """The head vectors hold a pair of the terms searched for (in either
+    language), or its one term: what a head needs to rank above the lowest
+    rank (``_ranked_page``)."""
+
+    def pairs(terms: list[str]) -> str:
+        if len(terms) == 1:
+            return terms[0]
+        return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(terms, 2))
+
+    holds = Q()
+    if parsed.words:
+        # Each word as PostgreSQL stems it (plainto_tsquery).
+        words = [
+            SearchQuery(w, config="english", search_type="plain") for w in parsed.words
+        ]
+        english = words[0]
+        if len(words) > 1:
+            english = functools.reduce(
+                operator.or_, (a & b for a, b in itertools.combinations(words, 2))
+            )
+        holds |= Q(search_document__english_head_vector=english)
+    if parsed.cjk or parsed.cjk_prefix:
+        terms = list(dict.fromkeys(parsed.cjk))
+        terms += [f"{char}:*" for char in dict.fromkeys(parsed.cjk_prefix)]
+        query = SearchQuery(pairs(terms), config="simple", search_type="raw")
+        holds |= Q(search_document__cjk_head_vector=query)
+    return holds
 
 
 def english_query(parsed: analysis.ParsedQuery) -> SearchQuery:

@@ -19,6 +19,7 @@ The cache is an optimisation only: when it fails, the portal answers from
 the database and logs a warning.
 """
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -37,6 +38,13 @@ from django.utils.http import parse_http_date_safe
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-data:version"
+# What the public cache did for the current request, told in the answer's
+# ``X-Public-Cache`` header (``PublicCacheHeaderMiddleware``): "hit" when
+# everything it asked the cache for was there, "miss" when anything had to
+# be computed; no header when the cache was not asked.
+_outcome: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "public_cache_outcome", default=""
+)
 # Response headers kept with a cached response; the middleware adds the rest.
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "Allow")
 
@@ -99,10 +107,14 @@ def _lookup(key: str) -> tuple[int, Any]:
         return 0, None
     version = found.get(VERSION_KEY)
     if version is None:
+        _outcome.set("miss")
         return public_version(), None
     entry = found.get(key)
     if entry is not None and entry[0] == version:
+        if not _outcome.get():
+            _outcome.set("hit")
         return version, entry[1]
+    _outcome.set("miss")
     return version, None
 
 
@@ -197,3 +209,23 @@ def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:
         last_modified=parse_http_date_safe(last_modified) if last_modified else None,
         response=response,
     )
+
+
+class PublicCacheHeaderMiddleware:
+    """Tells in ``X-Public-Cache`` whether the public cache answered the
+    request ("hit") or part of it was computed ("miss"), as CDNs do with
+    ``X-Cache``: how operators (and ``make bench``) see the share of
+    requests the cache saves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _outcome.set("")
+        try:
+            response = self.get_response(request)
+            if outcome := _outcome.get():
+                response["X-Public-Cache"] = outcome
+            return response
+        finally:
+            _outcome.reset(token)

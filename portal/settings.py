@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "portal.request_id.RequestIdMiddleware",
     # Counts and times every request, by view (portal.metrics, /metrics).
     "portal.metrics.MetricsMiddleware",
+    # X-Public-Cache: whether the public cache answered (portal.public_cache).
+    "portal.public_cache.PublicCacheHeaderMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

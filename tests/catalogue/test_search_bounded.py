@@ -1,0 +1,196 @@
+"""A catalogue page costs the same however many standards a search finds
+(issue 19): beyond ``EXACT_COUNT_LIMIT`` matches the count is the planner's
+estimate and a relevance page ranks only the heads that can rank. The
+results and their order stay those of ``catalogue_search``, which orders
+every match (rank, number, id)."""
+
+import random
+from datetime import date
+
+import pytest
+
+from catalogue import selectors
+from catalogue import services as catalogue_services
+from catalogue.forms import CatalogueForm
+from standards.models import Edition, Standard, Status, Version
+
+ENGLISH = [
+    "evaluation",
+    "robustness",
+    "safety",
+    "medical",
+    "agents",
+    "prompts",
+    "privacy",
+    "data",
+]
+CHINESE = ["评测", "模型", "安全", "医疗", "数据"]
+QUERIES = [
+    "evaluation",
+    "evaluation robustness",
+    "safety medical agents",
+    "prompts privacy data evaluation",
+    "评测",
+    "评测模型",
+    "安全 医疗 数据",
+    "评",
+    "evaluation 评测",
+    "medical agents 安全",
+    "red-teaming",
+    "nothing-matches-this",
+]
+SORTS = ["", "relevance", "number", "title", "date"]
+
+
+def text(rng, words, n, joiner=" "):
+    return joiner.join(rng.choice(words) for _ in range(n))
+
+
+@pytest.fixture
+def varied(world):
+    """120 public standards (10 abolished) whose titles, scopes and texts
+    hold the query terms in every combination, with ties of rank."""
+    rng = random.Random(19)
+    numbers = rng.sample(range(1, 1000), 120)  # not in the order of ids
+    standards = Standard.objects.bulk_create(
+        [
+            Standard(
+                title=f"{text(rng, ENGLISH, rng.randint(1, 3)).capitalize()} "
+                f"{text(rng, CHINESE, rng.randint(0, 2), '')} {i}",
+                scope=f"{text(rng, ENGLISH, rng.randint(0, 6))}. "
+                f"{text(rng, CHINESE, rng.randint(0, 3), '')}。",
+                field=world.field if i % 3 else world.subfield,
+                organisation=world.organisation,
+                status=Status.ABOLISHED if i % 12 == 0 else Status.PUBLISHED,
+                number=f"VAR {numbers[i]:04d}:2026",
+                has_edition=True,
+            )
+            for i in range(120)
+        ]
+    )
+    versions = Version.objects.bulk_create(
+        [
+            Version(
+                standard=s,
+                number=1,
+                body=f"# Scope\n\n{text(rng, ENGLISH, 40)}.\n\n"
+                f"{text(rng, CHINESE, 20, '')}。\n",
+                frozen=True,
+            )
+            for s in standards
+        ]
+    )
+    Edition.objects.bulk_create(
+        [
+            Edition(
+                standard=s,
+                number=s.number,
+                edition=1,
+                version=v,
+                title=s.title,
+                scope=s.scope,
+                published_on=date(2020 + i % 7, 1 + i % 12, 1),
+            )
+            for i, (s, v) in enumerate(zip(standards, versions, strict=True))
+        ]
+    )
+    for s in standards:
+        catalogue_services.search_index_standard(s.pk)
+    return standards
+
+
+def every_page(params: dict, per_page: int = 7) -> tuple[list[int], list]:
+    """The ids of every page of the catalogue as a reader pages through it,
+    and the counts it shows."""
+    filters = CatalogueForm(params).filters()
+    ids, counts, number = [], [], 1
+    while True:
+        found = selectors._page_ids(filters, number, per_page)
+        counts.append((found.count, found.estimated))
+        if found.number != number or not found.ids:
+            break
+        ids += found.ids
+        if len(ids) >= found.count and not found.estimated:
+            break
+        number += 1
+    return ids, counts
+
+
+def expected(params: dict) -> list[int]:
+    filters = CatalogueForm(params).filters()
+    return list(selectors.catalogue_search(**filters).values_list("pk", flat=True))
+
+
+def test_pages_hold_every_result_in_order(varied):
+    """Within the exact limit: the same results, in the same order, as one
+    query ordering them all. (One test for every query and sort: the corpus
+    is made once.)"""
+    for q in QUERIES:
+        for sort in SORTS:
+            params = {"q": q, "sort": sort}
+            ids, counts = every_page(params)
+            assert ids == expected(params), params
+            assert all(not estimated for _count, estimated in counts), params
+
+
+@pytest.mark.postgres
+def test_large_results_keep_the_same_order(varied, monkeypatch):
+    """Beyond the exact limit (lowered here to 5 matches) the count is an
+    estimate, and the pages, ranked from the heads alone, still hold every
+    result in the order of ranking them all."""
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 5)
+    large = 0
+    for q in QUERIES:
+        for sort in SORTS:
+            params = {"q": q, "sort": sort}
+            wanted = expected(params)
+            ids, counts = every_page(params)
+            assert ids == wanted, params
+            if len(wanted) > 5:
+                large += 1
+                assert counts[0][1] is True, params  # an estimate
+                assert counts[0][0] > 5, params
+    assert large >= 40  # most of the queries took the large path
+
+
+@pytest.mark.postgres
+def test_filters_and_abolished_standards_in_a_large_result(varied, monkeypatch, world):
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 5)
+    for params in (
+        {"q": "evaluation", "field": world.subfield.slug},
+        {"q": "评测", "abolished": "on"},
+        {"q": "safety", "status": "abolished"},
+        {"q": "evaluation", "year": "2023", "sort": "date"},
+    ):
+        assert every_page(params)[0] == expected(params), params
+
+
+@pytest.mark.postgres
+def test_the_ranked_heads_are_bounded(varied, monkeypatch):
+    """With more heads that may rank than ``RANKED_LIMIT`` the page is still
+    a page of results, best first among those ranked, without repeats."""
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(selectors, "RANKED_LIMIT", 3)
+    params = {"q": "evaluation"}
+    ids, _counts = every_page(params)
+    assert sorted(ids) == sorted(expected(params))
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.postgres
+def test_an_estimated_count_reads_about(client, varied, monkeypatch):
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(selectors, "_estimated_count", lambda qs: 1234)
+    response = client.get("/standards/", {"q": "evaluation"})
+    assert response.status_code == 200
+    assert "About 1200 standards" in response.content.decode()
+
+
+def test_counts_are_rounded_to_two_figures():
+    assert [selectors._about(n) for n in (7, 42, 1001, 5942, 61234)] == [
+        7,
+        42,
+        1000,
+        5900,
+        61000,
+    ]

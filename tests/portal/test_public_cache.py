@@ -263,3 +263,23 @@ def test_the_public_cache_runs_on_djangos_own_redis_cache():
     compute = Counter()
     public_cache.cached_public("test-redis", ("a",), compute)  # GET, SET
     assert public_cache.cached_public("test-redis", ("a",), compute) == {"calls": 1}
+
+
+# --- X-Public-Cache ------------------------------------------------------------
+
+
+def test_the_answer_tells_whether_the_public_cache_served_it(published, client):
+    """A miss the first time an address is asked, a hit after; a page the
+    cache is not asked for (a signed-in reader's) carries no header."""
+    api = APIClient()
+    assert api.get("/api/v1/standards/")["X-Public-Cache"] == "miss"
+    assert api.get("/api/v1/standards/")["X-Public-Cache"] == "hit"
+    assert client.get("/standards/", {"q": "medical"})["X-Public-Cache"] == "miss"
+    assert client.get("/standards/", {"q": "medical"})["X-Public-Cache"] == "hit"
+    client.force_login(published.organisation.people.first().user)
+    assert "X-Public-Cache" not in client.get("/dashboard/")
+
+
+@override_settings(PUBLIC_CACHE_TIMEOUT=0)
+def test_no_header_with_the_cache_off(published):
+    assert "X-Public-Cache" not in APIClient().get("/api/v1/standards/")

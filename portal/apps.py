@@ -15,6 +15,17 @@ PUBLIC_MODELS = (
 )
 
 
+# What the working group's figures over every standard count (the
+# pipeline's counts by field and state, the work items' counts by state).
+WORKING_MODELS = ("standards.Standard", "committees.Field", "workplan.WorkItem")
+
+
+def working_data_changed(sender, instance, **kwargs):
+    from .public_cache import bump_working_version
+
+    bump_working_version()
+
+
 def public_data_changed(sender, instance, **kwargs):
     from .public_cache import bump_public_version
 
@@ -41,4 +52,11 @@ class PortalConfig(AppConfig):
                     public_data_changed,
                     sender=model,
                     dispatch_uid=f"public-data-{label}-{signal is post_save}",
+                )
+        for label in WORKING_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    working_data_changed,
+                    sender=apps.get_model(label),
+                    dispatch_uid=f"working-data-{label}-{signal is post_save}",
                 )

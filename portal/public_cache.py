@@ -49,16 +49,17 @@ _outcome: contextvars.ContextVar[str] = contextvars.ContextVar(
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "Allow")
 
 
-def public_version() -> int:
-    """The current version of the public data; ``0`` when the cache is off
-    or cannot be reached (nothing is then read from or written to it)."""
+def public_version(version_key: str = VERSION_KEY) -> int:
+    """The current version of the public data (or of the data of
+    ``version_key``); ``0`` when the cache is off or cannot be reached
+    (nothing is then read from or written to it)."""
     if not settings.PUBLIC_CACHE_TIMEOUT:
         return 0
     try:
-        version = cache.get(VERSION_KEY)
+        version = cache.get(version_key)
         if version is None:
-            cache.add(VERSION_KEY, _from_clock(), timeout=None)
-            version = cache.get(VERSION_KEY)
+            cache.add(version_key, _from_clock(), timeout=None)
+            version = cache.get(version_key)
     except Exception:  # any backend's connection error
         logger.warning("The cache cannot be reached", exc_info=True)
         return 0
@@ -71,12 +72,12 @@ def bump_public_version() -> None:
     transaction.on_commit(renew_public_version)
 
 
-def renew_public_version() -> None:
+def renew_public_version(version_key: str = VERSION_KEY) -> None:
     """A new version now, outside any transaction."""
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(version_key)
     except ValueError:  # no version yet: start from the clock
-        cache.add(VERSION_KEY, _from_clock(), timeout=None)
+        cache.add(version_key, _from_clock(), timeout=None)
     except Exception:
         logger.warning("Could not bump the public data version", exc_info=True)
 
@@ -93,7 +94,7 @@ def _key(kind: str, parts: tuple) -> str:
     return f"public-data:{kind}:{digest}"
 
 
-def _lookup(key: str) -> tuple[int, Any]:
+def _lookup(key: str, version_key: str = VERSION_KEY) -> tuple[int, Any]:
     """The current version and what ``key`` holds for it (``None`` when it
     holds nothing or an older version's value), in one round trip: each
     entry is stored with the version it was computed under. ``(0, None)``
@@ -101,14 +102,14 @@ def _lookup(key: str) -> tuple[int, Any]:
     if not settings.PUBLIC_CACHE_TIMEOUT:
         return 0, None
     try:
-        found = cache.get_many([VERSION_KEY, key])
+        found = cache.get_many([version_key, key])
     except Exception:  # any backend's connection error
         logger.warning("The cache cannot be reached", exc_info=True)
         return 0, None
-    version = found.get(VERSION_KEY)
+    version = found.get(version_key)
     if version is None:
         _outcome.set("miss")
-        return public_version(), None
+        return public_version(version_key), None
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         if not _outcome.get():
@@ -131,6 +132,33 @@ def cached_public(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     on (its arguments); the active language is always part of the key."""
     key = _key(kind, parts)
     version, value = _lookup(key)
+    if value is None:
+        value = compute()
+        if version:
+            _store(key, version, value)
+    return value
+
+
+# --- the working data ----------------------------------------------------------
+
+# The version of every standard's record, drafts included: bumped whenever
+# a standard is saved or deleted (portal.apps), as the public version is.
+WORKING_VERSION_KEY = "working-data:version"
+
+
+def bump_working_version() -> None:
+    renew_public_version(WORKING_VERSION_KEY)
+    transaction.on_commit(lambda: renew_public_version(WORKING_VERSION_KEY))
+
+
+def cached_working(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or what it gave for the same ``parts`` since any
+    standard last changed: for figures over every standard (the pipeline's
+    counts) that the working group's pages show, recomputed once per change
+    instead of on every page. ``parts`` must identify whose figures they are
+    when they depend on who asks."""
+    key = _key(f"working:{kind}", parts)
+    version, value = _lookup(key, WORKING_VERSION_KEY)
     if value is None:
         value = compute()
         if version:

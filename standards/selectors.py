@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from committees.selectors import display_name, user_roles
 from portal.errors import ApplicationError
 from portal.localized import localized, reads_chinese
+from portal.public_cache import cached_working
 
 from . import permissions
 from .models import (
@@ -596,17 +597,22 @@ def pipeline(*, user, limit: int = 10) -> Pipeline:
     """The whole pipeline, as the leader and deputy leaders see it; counts
     cover the standards the user may see."""
     visible = permissions.visible_standards(user)
-    rows = (
-        visible.values(
-            "field__name",
-            "field__name_zh",
-            "field__parent__name",
-            "field__parent__name_zh",
-            "status",
-            "has_edition",
-        )
-        .annotate(n=Count("pk"))
-        .order_by("field__parent__name", "field__name")
+    rows = cached_working(
+        "pipeline-counts",
+        # Whose counts: everyone who sees every draft sees the same.
+        ("every" if user_roles(user).sees_every_draft else user.pk,),
+        lambda: list(
+            visible.values(
+                "field__name",
+                "field__name_zh",
+                "field__parent__name",
+                "field__parent__name_zh",
+                "status",
+                "has_edition",
+            )
+            .annotate(n=Count("pk"))
+            .order_by("field__parent__name", "field__name")
+        ),
     )
     by_state: dict[str, int] = defaultdict(int)
     by_public_status: dict[str, int] = dict.fromkeys(PublicStatus.values, 0)

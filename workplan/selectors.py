@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from committees.models import Person, Role
+from portal.public_cache import cached_working
 from standards.models import Standard, Status
 from standards.permissions import DRAFT_CYCLE
 
@@ -35,10 +36,27 @@ def counts_by_state(items) -> dict[int, list[tuple[str, str, int]]]:
     standard under renewal counts as published, as the public sees it (its
     edition stays in force; the renewal's state is working material).
 
-    One grouped query for all items, whatever their number.
+    One grouped query for all items, whatever their number, kept until any
+    standard changes (``cached_working``).
     """
-    rows = (
-        Standard.objects.filter(work_item__in=items)
+    ids = tuple(sorted(getattr(item, "pk", item) for item in items))
+    rows = cached_working("work-item-counts", ids, lambda: _counted_by_state(ids))
+    by_item: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        by_item[row["work_item"]][row["shown"]] += row["n"]
+    return {
+        item_id: [
+            (status.value, status.label, counts[status.value])
+            for status in Status
+            if counts.get(status.value)
+        ]
+        for item_id, counts in by_item.items()
+    }
+
+
+def _counted_by_state(ids: tuple[int, ...]) -> list[dict]:
+    return list(
+        Standard.objects.filter(work_item__in=ids)
         .annotate(
             shown=Case(
                 When(
@@ -54,17 +72,6 @@ def counts_by_state(items) -> dict[int, list[tuple[str, str, int]]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_item: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        by_item[row["work_item"]][row["shown"]] += row["n"]
-    return {
-        item_id: [
-            (status.value, status.label, counts[status.value])
-            for status in Status
-            if counts.get(status.value)
-        ]
-        for item_id, counts in by_item.items()
-    }
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Person
 from portal.markdown import render_markdown_html
-from portal.public_cache import bump_public_version
+from portal.public_cache import bump_public_version, bump_working_version
 
 from ..actions import Action, action_label
 from ..models import Edition, HistoryEntry, Standard, Status, Version
@@ -384,8 +384,10 @@ def write_record(
         import_key=record.key,
         import_digest=record.entry.digest,
     )
-    # Rows changed in bulk send no signal: the public pages are read afresh.
+    # Rows changed in bulk send no signal: the public pages, and the figures
+    # over every standard, are read afresh.
     bump_public_version()
+    bump_working_version()
     for edition_id in edition_ids:
         # Render the PDFs still to render, and index the standard for search,
         # as after a publication (the hooks of standards.services.history).

@@ -283,3 +283,29 @@ def test_the_answer_tells_whether_the_public_cache_served_it(published, client):
 @override_settings(PUBLIC_CACHE_TIMEOUT=0)
 def test_no_header_with_the_cache_off(published):
     assert "X-Public-Cache" not in APIClient().get("/api/v1/standards/")
+
+
+# --- the working data ------------------------------------------------------------
+
+
+def test_working_figures_are_kept_until_any_standard_changes(lifecycle):
+    """Figures over every standard (the pipeline's counts) are computed once
+    until a standard is saved, a draft's edit included."""
+    compute = Counter()
+    assert public_cache.cached_working("test", (1,), compute) == {"calls": 1}
+    assert public_cache.cached_working("test", (1,), compute) == {"calls": 1}
+    assert public_cache.cached_working("test", (2,), compute) == {"calls": 2}
+    lifecycle.draft(title="A draft nobody outside sees")
+    assert public_cache.cached_working("test", (1,), compute) == {"calls": 3}
+
+
+def test_the_pipeline_counts_follow_a_transition(lifecycle, world, client):
+    from standards.selectors import pipeline
+
+    draft = lifecycle.draft(title="Counted")
+    before = pipeline(user=world.leader).by_state
+    assert pipeline(user=world.leader).by_state == before
+    lifecycle.go(draft, "submit", world.member)
+    after = pipeline(user=world.leader).by_state
+    assert after["draft"] == before["draft"] - 1
+    assert after["expert_review"] == before["expert_review"] + 1

@@ -133,7 +133,9 @@ def test_public_page_and_catalogue_have_a_fixed_number_of_queries(
     # Before this was tuned: 12 (an UPDATE on every visit, the bell's count,
     # whether they are an expert assigned to it).
     # One more on the page: the meetings that discussed the standard.
-    assert (small_detail, small_list) == (11, 10)
+    # One more on the catalogue (issue 19: 10 → 11): its first 1,001
+    # matches are found apart from their order (catalogue.selectors).
+    assert (small_detail, small_list) == (11, 11)
     # The leader, who may take those actions (their roles, then the forms);
     # nothing unread about it after the first visit. Before: 12.
     leader_detail = reverse("standards:detail", kwargs={"pk": first.pk})

@@ -134,12 +134,17 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 # Benchmarks (see bench/README.md); never part of `make test`. `make bench`
-# runs both: the HTTP load test at 10,000 standards, then the background one.
-.PHONY: bench bench-http
-bench: bench-http bench-background
+# runs them all: the request mix and each address at 10,000 standards, the
+# mix again at 100,000 with the growth between them, then the background one.
+.PHONY: bench bench-http bench-growth
+bench: bench-http bench-growth bench-background
 
 bench-http: install
 	$(PY) bench/run.py
+
+bench-growth: install
+	BENCH_STANDARDS=100000 BENCH_ADDRESSES=0 $(PY) bench/run.py
+	$(PY) bench/growth.py
 
 # Issue 4's background benchmark: PDF render times (10 and 50 pages) and
 # notification latency with one real worker, on a PostgreSQL database and a

@@ -1,9 +1,11 @@
-"""Generate the benchmark's data set on PostgreSQL, fast, with bulk_create.
+"""Generate the benchmark's data set on PostgreSQL, fast, with COPY.
 
-10,000 standards across every field and state, about 40,000 versions and
-100,000 history entries, bodies of 2–20 pages mixing English and Chinese,
-then the search index built in bulk (its vectors by one SQL statement per
-half, in two connections at once).
+``BENCH_STANDARDS`` standards (10,000 unless told) across every field and
+state, about four versions and eleven history entries each, bodies of 2–20
+pages mixing English and Chinese, then the search index built in bulk (its
+vectors by one SQL statement per half, in two connections at once). The same
+seed gives the same data set. On two cores 10,000 standards take about
+25 seconds, 100,000 about four minutes (4.7 GB).
 
 Run through bench/run.py, or by hand on an empty, migrated database with the
 working group loaded:
@@ -12,6 +14,7 @@ working group loaded:
         DJANGO_DEBUG=1 .venv/bin/python bench/generate.py
 """
 
+import itertools
 import os
 import random
 import sys
@@ -193,6 +196,86 @@ def bench_users():
     return users, field
 
 
+# The tables loaded here. Their foreign keys and the indexes that back no
+# constraint are dropped for the load and made again after it: building an
+# index once is much faster than updating it row by row, and checking a
+# foreign key by one join much faster than row by row (100,000 standards
+# bring over a million history entries).
+LOADED = [Standard, Version, Edition, HistoryEntry, SearchDocument]
+CHUNK = 1000  # standards whose versions (and documents) one COPY writes
+
+
+def copy_rows(cursor, model, columns: list[str], rows) -> int:
+    """COPY ``rows`` (tuples in the order of ``columns``, attribute names)
+    into ``model``'s table. Every other column gets what bulk_create would
+    give it (the field's default; now for auto_now), an omitted automatic
+    key the database's next value. The number of rows written."""
+    now = timezone.now()
+    names = [model._meta.get_field(c).column for c in columns]
+    tail = []
+    for field in model._meta.concrete_fields:
+        if field.attname in columns or (field.primary_key and field.auto_created):
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        else:
+            value = field.get_default()  # "" for a text without a default
+        if value is None and not field.null:
+            raise ValueError(f"{model.__name__}.{field.name} needs a value")
+        value = field.get_db_prep_save(value, connection)
+        names.append(field.column)
+        tail.append(str(value) if isinstance(value, str) else value)
+    tail = tuple(tail)
+    quoted = ", ".join(connection.ops.quote_name(n) for n in names)
+    count = 0
+    with cursor.copy(f"COPY {model._meta.db_table} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row + tail)
+            count += 1
+    return count
+
+
+def reserve_ids(cursor, model, count: int) -> int:
+    """The first of ``count`` consecutive keys taken from the table's
+    sequence, for rows that others point at and so are written with theirs."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence(%s, %s),"
+        " nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+        [table, column, table, column, count],
+    )
+    return cursor.fetchone()[0] - count + 1
+
+
+def drop_keys_and_indexes(cursor) -> dict[str, list[str]]:
+    """Drop the loaded tables' foreign keys and their indexes that back no
+    constraint; by table, the statements that make them again as the
+    migrations made them (their definitions as the database gives them)."""
+    tables = [model._meta.db_table for model in LOADED]
+    cursor.execute(
+        "SELECT tablename, 'INDEX', indexname, indexdef FROM pg_indexes"
+        " WHERE schemaname = current_schema() AND tablename = ANY(%s)"
+        " AND NOT EXISTS (SELECT FROM pg_constraint WHERE conindid ="
+        " format('%%I.%%I', schemaname, indexname)::regclass)"
+        " UNION ALL"
+        " SELECT conrelid::regclass::text, 'CONSTRAINT', conname,"
+        " format('ALTER TABLE %%s ADD CONSTRAINT %%I %%s', conrelid::regclass,"
+        " conname, pg_get_constraintdef(oid))"
+        " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text"
+        " = ANY(%s) ORDER BY 1, 2, 3",
+        [tables, tables],
+    )
+    again: dict[str, list[str]] = {table: [] for table in tables}
+    for table, kind, name, definition in cursor.fetchall():
+        name = connection.ops.quote_name(name)
+        if kind == "INDEX":
+            cursor.execute(f"DROP INDEX {name}")
+        else:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        again[table].append(definition)
+    return again
+
+
 def generate(seed: int = 2026) -> dict:
     rng = random.Random(seed)
     started = time.monotonic()
@@ -204,26 +287,39 @@ def generate(seed: int = 2026) -> dict:
     if not fields or not organisations:
         raise SystemExit("Load the working group first (load_working_group).")
     users, deputy_field = bench_users()
-    leader = users[Role.Kind.LEADER]
+    leader = users[Role.Kind.LEADER].pk
     pool = paragraph_pool(rng)
     states = [s for s, share, _ in STATES for _ in range(round(share * STANDARDS))]
     states = (states + [Status.PUBLISHED] * STANDARDS)[:STANDARDS]
     rng.shuffle(states)
     today = date.today()
     now = timezone.now()
+    seconds: dict[str, float] = {}
+    lap = [started]
 
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # lz4 compresses the long texts faster than pglz (if built in).
-            cursor.execute(
-                "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression'"
-                " AND 'lz4' = ANY(enumvals)"
-            )
-            if cursor.fetchone():
-                cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
-        standards = []
+    def phase(name: str) -> None:
+        seconds[name] = round(time.monotonic() - lap[0], 1)
+        lap[0] = time.monotonic()
+
+    # The random numbers are drawn in the order the bulk_create generator
+    # before this one drew them: a seed gives the same data set as it did.
+    with transaction.atomic(), connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg's own, for COPY
+        # lz4 compresses the long texts faster than pglz (if built in).
+        cursor.execute(
+            "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression'"
+            " AND 'lz4' = ANY(enumvals)"
+        )
+        if cursor.fetchone():
+            cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
+        again = drop_keys_and_indexes(cursor)
+
+        # Standards. What the later passes need of each is kept in ``plan``:
+        # (key, state, public, first publication, editions, created, number,
+        # title, scope).
+        first_id = reserve_ids(cursor, Standard, STANDARDS)
+        plan, rows = [], []
         numbers_by_year: dict[int, int] = {}
-        plan = []  # (state, public, first publication, editions)
         for i, state in enumerate(states):
             public = state in (Status.PUBLISHED, Status.ABOLISHED, "renewal")
             field = fields[i % len(fields)] if i % 7 else deputy_field
@@ -235,234 +331,240 @@ def generate(seed: int = 2026) -> dict:
                 number = f"{PREFIX} {n:04d}:{first.year}"
             en_topic = " ".join(rng.sample(EN_WORDS, 3))
             zh_topic = "".join(rng.sample(ZH_WORDS, 2))
-            status = Status.DRAFT if state == "renewal" else state
             created = timezone.make_aware(
                 timezone.datetime.combine(first, timezone.datetime.min.time())
             ) - timedelta(days=rng.randint(30, 300))
-            standards.append(
-                Standard(
-                    title=f"{en_topic.capitalize()} — {zh_topic}标准 {i}",
-                    scope=english_sentence(rng) + " " + chinese_sentence(rng),
-                    field=field,
-                    work_item=rng.choice(work_items) if work_items else None,
-                    organisation=rng.choice(organisations),
-                    status=status,
-                    number=number,
-                    has_edition=public,
-                    review_due=first + timedelta(days=3 * 365) if public else None,
-                    created=created,
-                    status_changed=now - timedelta(days=rng.randint(0, 400)),
-                )
+            title = f"{en_topic.capitalize()} — {zh_topic}标准 {i}"
+            scope = english_sentence(rng) + " " + chinese_sentence(rng)
+            work_item = rng.choice(work_items).pk if work_items else None
+            organisation = rng.choice(organisations).pk
+            status_changed = now - timedelta(days=rng.randint(0, 400))
+            n_editions = rng.randint(1, 2) if public else 0
+            status = Status.DRAFT if state == "renewal" else state
+            review_due = first + timedelta(days=3 * 365) if public else None
+            rows.append(
+                (first_id + i, title, scope, field.pk, work_item, organisation)
+                + (str(status), number, public, review_due, created, status_changed)
             )
-            plan.append((state, public, first, rng.randint(1, 2) if public else 0))
-        Standard.objects.bulk_create(standards, batch_size=2000)
+            plan.append(
+                (first_id + i, state, public, first, n_editions, created)
+                + (number, title, scope)
+            )
+        copy_rows(
+            cursor,
+            Standard,
+            ["id", "title", "scope", "field_id", "work_item_id", "organisation_id"]
+            + ["status", "number", "has_edition", "review_due", "created"]
+            + ["status_changed"],
+            rows,
+        )
+        del rows
         # The counters by the portal's own logic (standards.services.numbering):
         # each at the highest number in use for its prefix and year, so that
         # publishing on this data set gives the next free number.
         counters_repair()
-        t_standards = time.monotonic()
+        phase("standards")
 
-        # Versions go in by chunks, and only the in-force edition's text is
-        # kept (for its search document): 40,000 bodies do not fit in memory
-        # comfortably, and big INSERTs are no faster.
-        version_ids, bodies, chunk = {}, {}, []
-        n_versions, text_bytes = 0, 0
+        first_version, loaded = load_versions(cursor, rng, pool, plan, leader, today)
+        phase("versions_and_search_documents")
 
-        def flush():
-            Version.objects.bulk_create(chunk, batch_size=250)
-            for v in chunk:
-                version_ids[(v.standard_id, v.number)] = v.pk
-            chunk.clear()
+        n_editions = copy_rows(
+            cursor,
+            Edition,
+            ["standard_id", "number", "edition", "version_id", "title", "scope"]
+            + ["published_on", "published_by_id", "superseded_on", "withdrawn_on"]
+            + ["pdf_state", "pdf_error"],
+            edition_rows(plan, first_version, leader, today),
+        )
+        phase("editions")
+        n_history = copy_rows(
+            cursor,
+            HistoryEntry,
+            ["standard_id", "actor_id", "created", "action", "comment"],
+            history_rows(rng, plan, leader),
+        )
+        phase("history")
 
-        for standard, (state, public, _first, n_editions) in zip(
-            standards, plan, strict=True
-        ):
-            count = rng.randint(max(1, n_editions), 7)
-            for number in range(1, count + 1):
-                in_force = public and number == n_editions
-                markdown, plain, terms = make_body(
-                    rng, pool, pages(rng), analysed=in_force
-                )
-                chunk.append(
-                    Version(
-                        standard=standard,
-                        number=number,
-                        body=markdown,
-                        change_summary=f"Version {number}",
-                        author=leader,
-                        frozen=number < count or state != Status.DRAFT,
-                    )
-                )
-                n_versions += 1
-                text_bytes += len(markdown)
-                if in_force:
-                    bodies[standard.pk] = (plain, terms)
-                if len(chunk) >= 1000:
-                    flush()
-        flush()
-        t_versions = time.monotonic()
-
-        editions, documents, history = [], [], []
-        for standard, (state, public, first, n_editions) in zip(
-            standards, plan, strict=True
-        ):
-            actions = list(PATH)
-            if public:
-                for e in range(1, n_editions + 1):
-                    published = first + timedelta(days=400 * (e - 1))
-                    published = min(published, today)
-                    editions.append(
-                        Edition(
-                            standard=standard,
-                            number=standard.number,
-                            edition=e,
-                            version_id=version_ids[(standard.pk, e)],
-                            title=standard.title,
-                            scope=standard.scope,
-                            published_on=published,
-                            published_by=leader,
-                            superseded_on=(
-                                min(first + timedelta(days=400 * e), today)
-                                if e < n_editions
-                                else None
-                            ),
-                            withdrawn_on=(
-                                today
-                                if e == n_editions and state == Status.ABOLISHED
-                                else None
-                            ),
-                            pdf_state=Edition.PdfState.FAILED,
-                            pdf_error="Not rendered in the benchmark.",
-                        )
-                    )
-                    if e > 1:
-                        actions += PATH[1:]
-                in_force = n_editions
-                plain, terms = bodies.pop(standard.pk)
-                head = f"{standard.number} {standard.title}\n{standard.scope}"
-                documents.append(
-                    SearchDocument(
-                        standard=standard,
-                        number=standard.number,
-                        title=standard.title,
-                        scope=standard.scope,
-                        body=plain,
-                        edition=in_force,
-                        published_on=editions[-1].published_on,
-                        head_cjk=analysis.terms_field(analysis.cjk_terms(head)),
-                        body_cjk=analysis.terms_field(terms),
-                    )
-                )
-                if state == Status.ABOLISHED:
-                    actions.append("abolish")
-                elif state == "renewal":
-                    actions += ["start_renewal", "version_uploaded"]
-                else:
-                    actions += ["reaffirm"] * rng.randint(0, 2)
-            else:
-                stop = {
-                    Status.DRAFT: 2,
-                    Status.EXPERT_REVIEW: 6,
-                    Status.AUDIT: 7,
-                    Status.CERTIFIED: 8,
-                }[state]
-                actions = actions[:stop]
-            # Comments and answers fill a review: about ten entries a standard.
-            actions += ["comment_added", "comment_answered"] * rng.randint(0, 1)
-            when = standard.created
-            for action in actions:
-                when += timedelta(hours=rng.randint(1, 240))
-                history.append(
-                    HistoryEntry(
-                        standard=standard,
-                        actor=leader,
-                        created=when,
-                        action=action,
-                        comment="" if rng.random() < 0.7 else english_sentence(rng),
-                    )
-                )
-        t_plan = time.monotonic()
-        Edition.objects.bulk_create(editions, batch_size=2000)
-        HistoryEntry.objects.bulk_create(history, batch_size=5000)
-        t_history = time.monotonic()
-        SearchDocument.objects.bulk_create(documents, batch_size=200)
-        t_documents = time.monotonic()
-    t_rows = time.monotonic()
+        # The search documents' indexes wait for their vectors.
+        document_indexes = [
+            statement
+            for statement in again[SearchDocument._meta.db_table]
+            if statement.startswith("CREATE")
+        ]
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for statement in itertools.chain(*again.values()):
+            if statement not in document_indexes:
+                cursor.execute(statement)
+        phase("indexes_and_foreign_keys")
+    phase("commit")
     counts = {
-        "standards": len(standards),
-        "public_standards": len(documents),
-        "versions": n_versions,
-        "editions": len(editions),
-        "history_entries": len(history),
-        "version_text_mb": round(text_bytes / 1e6, 1),
+        "standards": STANDARDS,
+        "public_standards": loaded["public_standards"],
+        "versions": loaded["versions"],
+        "editions": n_editions,
+        "history_entries": n_history,
+        "version_text_mb": loaded["version_text_mb"],
     }
-    build_vectors()
-    t_index = time.monotonic()
+    build_vectors(document_indexes)
+    phase("search_vectors_and_indexes")
     with connection.cursor() as cursor:
         # As autovacuum would have done by the time anyone reads a database
         # of this size (it may be off on a test server): statistics, and the
         # visibility map that lets counts read an index alone.
         cursor.execute("VACUUM ANALYZE")
-    finished = time.monotonic()
-    return {
-        **counts,
-        "seconds": {
-            "standards": round(t_standards - started, 1),
-            "versions": round(t_versions - t_standards, 1),
-            "editions_history_rows": round(t_history - t_versions, 1),
-            "of_which_python": round(t_plan - t_versions, 1),
-            "search_documents": round(t_documents - t_history, 1),
-            "commit": round(t_rows - t_documents, 1),
-            "search_vectors_sql": round(t_index - t_rows, 1),
-            "analyze": round(finished - t_index, 1),
-            "total": round(finished - started, 1),
-        },
-        "deputy": DEPUTY,
+    phase("analyze")
+    seconds["total"] = round(time.monotonic() - started, 1)
+    return {**counts, "seconds": seconds, "deputy": DEPUTY}
+
+
+def load_versions(cursor, rng, pool, plan, leader, today) -> tuple[list, dict]:
+    """The versions, by chunks of standards, one COPY each, then the search
+    documents of the chunk's public standards (the in-force edition's text,
+    analysed): 400,000 bodies do not fit in memory. A standard's versions
+    have consecutive keys; the first's of each standard (an edition points
+    at one of them), and the counts."""
+    first_version, n_versions, text_bytes, n_documents = [], 0, 0, 0
+    for start in range(0, len(plan), CHUNK):
+        versions, documents = [], []
+        for standard in plan[start : start + CHUNK]:
+            pk, state, public, first, n_editions = standard[:5]
+            count = rng.randint(max(1, n_editions), 7)
+            first_version.append(len(versions))  # made a key below
+            for v in range(1, count + 1):
+                in_force = public and v == n_editions
+                markdown, plain, terms = make_body(
+                    rng, pool, pages(rng), analysed=in_force
+                )
+                frozen = v < count or state != Status.DRAFT
+                versions.append((pk, v, markdown, f"Version {v}", leader, frozen))
+                text_bytes += len(markdown)
+                if in_force:
+                    number, title, scope = standard[6:]
+                    head = f"{number} {title}\n{scope}"
+                    published = first + timedelta(days=400 * (n_editions - 1))
+                    documents.append(
+                        (pk, number, title, scope, plain, n_editions)
+                        + (min(published, today),)
+                        + (analysis.terms_field(analysis.cjk_terms(head)),)
+                        + (analysis.terms_field(terms),)
+                    )
+        key = reserve_ids(cursor, Version, len(versions))
+        first_version[start:] = [key + k for k in first_version[start:]]
+        n_versions += copy_rows(
+            cursor,
+            Version,
+            ["standard_id", "number", "body", "change_summary", "author_id"]
+            + ["frozen", "id"],
+            (row + (key + k,) for k, row in enumerate(versions)),
+        )
+        n_documents += copy_rows(
+            cursor,
+            SearchDocument,
+            ["standard_id", "number", "title", "scope", "body", "edition"]
+            + ["published_on", "head_cjk", "body_cjk"],
+            documents,
+        )
+    counts = {
+        "public_standards": n_documents,
+        "versions": n_versions,
+        "version_text_mb": round(text_bytes / 1e6, 1),
     }
+    return first_version, counts
 
 
-def build_vectors(parts: int = 2) -> None:
-    """The vectors of every document, by SQL, split over ``parts``
-    connections so that both cores work."""
+def edition_rows(plan, first_version, leader, today):
+    """The editions of the public standards: one or two, each a year and
+    a month after the one before, the last in force (or withdrawn)."""
+    for (pk, state, _public, first, n_editions, _c, number, title, scope), key in zip(
+        plan, first_version, strict=True
+    ):
+        for e in range(1, n_editions + 1):
+            yield (
+                pk,
+                number,
+                e,
+                key + e - 1,  # its version: the e-th
+                title,
+                scope,
+                min(first + timedelta(days=400 * (e - 1)), today),
+                leader,
+                min(first + timedelta(days=400 * e), today) if e < n_editions else None,
+                today if e == n_editions and state == Status.ABOLISHED else None,
+                str(Edition.PdfState.FAILED),
+                "Not rendered in the benchmark.",
+            )
+
+
+def history_rows(rng, plan, leader):
+    """Each standard's path through the states to where it is, a full one
+    for every later edition, and a review's comments and answers: about ten
+    entries a standard."""
+    for pk, state, public, _first, n_editions, created, *_rest in plan:
+        actions = list(PATH)
+        if public:
+            actions += PATH[1:] * (n_editions - 1)
+            if state == Status.ABOLISHED:
+                actions.append("abolish")
+            elif state == "renewal":
+                actions += ["start_renewal", "version_uploaded"]
+            else:
+                actions += ["reaffirm"] * rng.randint(0, 2)
+        else:
+            stop = {
+                Status.DRAFT: 2,
+                Status.EXPERT_REVIEW: 6,
+                Status.AUDIT: 7,
+                Status.CERTIFIED: 8,
+            }[state]
+            actions = actions[:stop]
+        actions += ["comment_added", "comment_answered"] * rng.randint(0, 1)
+        when = created
+        for action in actions:
+            when += timedelta(hours=rng.randint(1, 240))
+            comment = "" if rng.random() < 0.7 else english_sentence(rng)
+            yield (pk, leader, when, action, comment)
+
+
+def build_vectors(indexes: list[str], parts: int = 2) -> None:
+    """The vectors of every document, by SQL, then the documents' indexes
+    (``indexes``, dropped for the load: a GIN index is built once much
+    faster than updated row by row); both split over ``parts`` connections
+    so that every core works."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT min(standard_id), max(standard_id) FROM catalogue_searchdocument"
         )
         low, high = cursor.fetchone()
     if low is None:
-        return
+        low = high = 0
     step = (high - low) // parts + 1
-    # Building a GIN index once is much faster than updating it row by row.
-    with connection.cursor() as cursor:
-        for name, _column in GIN_INDEXES:
-            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    vectors_done = threading.Barrier(parts)
+    failures = []
 
     def run(i):
-        with connections["default"].cursor() as cursor:
-            cursor.execute(
-                VECTORS_SQL + " WHERE standard_id >= %s AND standard_id < %s",
-                [low + i * step, low + (i + 1) * step],
-            )
-        connections.close_all()
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute(
+                    VECTORS_SQL + " WHERE standard_id >= %s AND standard_id < %s",
+                    [low + i * step, low + (i + 1) * step],
+                )
+                vectors_done.wait()
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                for statement in indexes[i::parts]:
+                    cursor.execute(statement)
+        except Exception as exc:
+            failures.append(exc)
+            vectors_done.abort()  # the other connection stops waiting
+        finally:
+            connections.close_all()
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(parts)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        for name, column in GIN_INDEXES:
-            cursor.execute(
-                f"CREATE INDEX {name} ON catalogue_searchdocument USING gin ({column})"
-            )
-
-
-# The indexes of catalogue.models.SearchDocument.Meta.
-GIN_INDEXES = [
-    ("search_english_gin", "english_vector"),
-    ("search_cjk_gin", "cjk_vector"),
-]
+    if failures:
+        raise failures[0]
 
 
 if __name__ == "__main__":

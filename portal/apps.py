@@ -11,6 +11,8 @@ PUBLIC_MODELS = (
     "catalogue.SearchDocument",
     "committees.Field",
     "committees.Organisation",
+    # The home page counts the deputy leaders.
+    "committees.Role",
     "workplan.WorkItem",
 )
 

@@ -2,6 +2,7 @@ from django import template
 from django.db.models import Count, Q
 
 from portal.markdown import render_markdown
+from portal.public_cache import cached_public
 
 register = template.Library()
 
@@ -18,8 +19,13 @@ def portal_figures():
     """Headline figures of the working group, for the home page.
 
     Sample people (``load_demo``) are left out: the figures describe the real
-    working group.
+    working group. Kept in the public cache until the public data changes
+    (counting the published standards reads them all).
     """
+    return cached_public("portal-figures", (), _portal_figures)
+
+
+def _portal_figures():
     from committees.models import Field, Organisation, Role
     from standards.models import Standard
     from workplan.models import WorkItem
@@ -51,10 +57,16 @@ def latest_publications(limit=5):
     one's public status)."""
     from standards.models import Edition
 
-    return list(
-        Edition.objects.filter(superseded_on__isnull=True, standard__has_edition=True)
-        .select_related("standard")
-        .order_by("-published_on", "-pk")[:limit]
+    return cached_public(
+        "latest-publications",
+        (limit,),
+        lambda: list(
+            Edition.objects.filter(
+                superseded_on__isnull=True, standard__has_edition=True
+            )
+            .select_related("standard")
+            .order_by("-published_on", "-pk")[:limit]
+        ),
     )
 
 

@@ -1,6 +1,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,15 @@ class SearchDocument(models.Model):
                 fields=["english_head_vector"], name="search_english_head_gin"
             ),
             PostgresGinIndex(fields=["cjk_head_vector"], name="search_cjk_head_gin"),
+            # The catalogue's orders by date and by title, walked for a page
+            # (catalogue.selectors._ORDERINGS).
+            models.Index(
+                models.OrderBy(
+                    models.F("published_on"), descending=True, nulls_last=True
+                ),
+                name="search_published_desc_idx",
+            ),
+            models.Index(Lower("title"), name="search_title_lower_idx"),
         ]
 
     def __str__(self):

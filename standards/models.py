@@ -214,6 +214,19 @@ class Standard(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["field", "status"]),
             # The API's default order (newest change first), walked backwards.
             models.Index(fields=["updated", "id"], name="standard_updated_idx"),
+            # The public list's count and latest change, read from the index
+            # alone, and its order by title (issue 19: not a scan of every
+            # standard at 100,000).
+            models.Index(
+                fields=["updated", "id"],
+                condition=models.Q(has_edition=True),
+                name="standard_public_updated_idx",
+            ),
+            models.Index(
+                fields=["title", "id"],
+                condition=models.Q(has_edition=True),
+                name="standard_public_title_idx",
+            ),
             # The review queue: a deputy's fields, by state, oldest first,
             # read from the index alone (standards.selectors.review_queue).
             models.Index(

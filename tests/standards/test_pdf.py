@@ -13,6 +13,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from portal.errors import ApplicationError
+from portal.markdown import render_markdown
 from standards import pdf
 from standards.models import Audit, Edition
 
@@ -241,6 +242,26 @@ def test_a_render_leaves_the_garbage_collector_as_it_found_it(settings):
     with pytest.raises(pdf.PdfRenderError):
         pdf.render_pdf('<p style="break-after: page">1</p><p>2</p>')
     assert gc.get_threshold() == before
+
+
+def test_a_render_leaves_its_garbage_collected():
+    # The render's reference cycles are collected as it ends, not left (tens
+    # of megabytes for a standard) to the worker's next full collection.
+    gc.collect()
+    pdf.render_pdf("<p>a paragraph</p>" * 200)
+    assert gc.collect() < 500
+
+
+def test_a_numbered_list_keeps_its_first_number():
+    # Rendered without presentational hints: the list's start is a style.
+    body = render_markdown("Steps:\n\n3. three\n4. four\n")
+    assert '<ol start="3">' in body
+
+    rendered = pdf.render_pdf(f"<html><body>{body}</body></html>")
+
+    text = PdfReader(io.BytesIO(rendered.data)).pages[0].extract_text()
+    assert "3." in text and "4." in text
+    assert "1." not in text
 
 
 def test_rendering_the_same_edition_twice_leaves_one_pdf(

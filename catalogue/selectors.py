@@ -318,7 +318,7 @@ def _ordered(qs: QuerySet[Standard], parsed, sort: str):
 
 def _sorted_page(qs, filters, parsed, sort, start, per_page) -> list[int]:
     if sort == "relevance" and uses_tsvector():
-        return _ranked_page(qs, filters, parsed, start, per_page)
+        return _ranked_page(qs, _filtered_alone(filters), parsed, start, per_page)
     if sort in ("title", "date"):
         # Ordered by the search document's title or date: joined to it
         # (never left out: a public standard is indexed in the transaction
@@ -327,7 +327,7 @@ def _sorted_page(qs, filters, parsed, sort, start, per_page) -> list[int]:
     return list(qs.values_list("pk", flat=True)[start : start + per_page])
 
 
-def _ranked_page(qs, filters, parsed, start, per_page) -> list[int]:
+def _ranked_page(qs, base, parsed, start, per_page) -> list[int]:
     """A page of a large search, best first, without ranking every match.
 
     Ranking reads the head vectors (number, title, scope) alone, and a head
@@ -341,11 +341,11 @@ def _ranked_page(qs, filters, parsed, start, per_page) -> list[int]:
     """
     implied = _head_implies_match(parsed)
     # Whatever the head holds the whole document holds, so candidates are
-    # found on the filters and the head vectors alone: matching the long
-    # vectors (each read whole from TOAST) is left to the few read in order.
+    # found on the filters (``base``: ``qs`` without its search) and the head
+    # vectors alone: matching the long vectors (each read whole from TOAST)
+    # is left to the few read in order.
     candidates = (
-        _filtered_alone(filters)
-        .filter(_head_may_rank(parsed))
+        base.filter(_head_may_rank(parsed))
         .order_by()
         .values("pk")[:RANKED_LIMIT]
     )
@@ -382,6 +382,30 @@ def _matching_in_order(qs, ids: list[int], wanted: int, chunk: int = 100):
         if len(found) >= wanted:
             break
     return found
+
+
+def bounded_search_count(qs: QuerySet) -> tuple[int, bool]:
+    """How many standards ``qs`` (a search) holds, and whether that is an
+    estimate: exact up to ``EXACT_COUNT_LIMIT``, the planner's estimate
+    beyond (PostgreSQL; run it in ``search_plans``)."""
+    found = len(qs.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
+    if found <= EXACT_COUNT_LIMIT or not uses_tsvector():
+        return (found if found <= EXACT_COUNT_LIMIT else qs.count()), False
+    return _about(max(_estimated_count(qs), EXACT_COUNT_LIMIT + 1)), True
+
+
+def ranked_search_page(qs, base, q: str, start: int, per_page: int) -> list[int]:
+    """The ids of ``qs`` (``base`` searched for ``q``: ``full_text_search``)
+    from ``start``, best first as the catalogue ranks them, without ranking
+    every match (``_ranked_page``); the API's search asks this."""
+    parsed = analysis.parse_query(q)
+    if not uses_tsvector() or parsed.is_empty:
+        return list(
+            qs.order_by(*SEARCH_ORDERING).values_list("pk", flat=True)[
+                start : start + per_page
+            ]
+        )
+    return _ranked_page(qs, base, parsed, start, per_page)
 
 
 def _about(count: int) -> int:

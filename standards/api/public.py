@@ -15,7 +15,13 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalogue.selectors import SEARCH_ORDERING, attach_snippets
+from catalogue.selectors import (
+    SEARCH_ORDERING,
+    attach_snippets,
+    bounded_search_count,
+    ranked_search_page,
+    search_plans,
+)
 from portal.api import ConditionalGetMixin, check_if_match, with_etag
 from portal.public_cache import cache_public_response
 
@@ -76,6 +82,29 @@ def _standards_for(user):
     )
 
 
+class RankedResults:
+    """A visitor's search results as the paginator slices them: each slice
+    is ranked within bounds (``ranked_search_page``) and read with what the
+    list shows."""
+
+    def __init__(self, queryset, base, q: str, count: int):
+        self.queryset, self.base, self.q, self._count = queryset, base, q, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, window: slice) -> list:
+        start = window.start or 0
+        ids = ranked_search_page(
+            self.queryset, self.base, self.q, start, window.stop - start
+        )
+        found = self.queryset.order_by().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
 def check_standard_if_match(request, standard_id) -> None:
     """``If-Match`` on a write to a standard: the ETag of its detail as the
     caller reads it now (portal.api.check_if_match)."""
@@ -114,7 +143,10 @@ def standard_detail(request, standard_id) -> Standard:
             gettext_lazy(
                 "Published and abolished standards for everyone; signed-in callers "
                 "also see the drafts visible to them. With `q`, the catalogue's "
-                "full-text search finds them, best first (`ordering` overrides)."
+                "full-text search finds them, best first (`ordering` overrides); "
+                "a visitor's search finding more than 1,000 standards is counted "
+                "by estimate, as the catalogue page counts it, and says so in the "
+                "header `X-Count-Estimated: true`."
             )
         ),
         parameters=[
@@ -158,11 +190,17 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         return _standards_for(self.request.user)
 
     def paginate_queryset(self, queryset):
-        # The count for the pages and the date for Last-Modified in one query.
-        figures = queryset.aggregate(count=Count("pk"), last=Max("updated"))
-        self.known_count = figures["count"]
-        self._last_modified = figures["last"]
-        page = super().paginate_queryset(queryset)
+        q = self._search_query()
+        with search_plans(q):
+            if q and self._bounded_search():
+                page = self._bounded_search_page(queryset, q)
+            else:
+                # The count for the pages and the date for Last-Modified in
+                # one query.
+                figures = queryset.aggregate(count=Count("pk"), last=Max("updated"))
+                self.known_count = figures["count"]
+                self._last_modified = figures["last"]
+                page = super().paginate_queryset(queryset)
         if page is not None:
             _mark_draft_audience(page, self.request.user)
             if self.request.query_params.get("snippets") in TRUE_VALUES:
@@ -171,6 +209,40 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
 
     def get_last_modified(self, request):
         return getattr(self, "_last_modified", None)
+
+    def _bounded_search(self) -> bool:
+        """A visitor's search in the catalogue's order: counted and ranked
+        within bounds, as the catalogue page is, whatever the catalogue's
+        size. (A signed-in caller's search also finds drafts by their words,
+        outside the search index: counted and ranked whole.)"""
+        return not self.request.user.is_authenticated and not (
+            self.request.query_params.get("ordering")
+        )
+
+    def _bounded_search_page(self, queryset, q: str):
+        """The page of a visitor's search: more than a thousand matches are
+        counted by estimate (``X-Count-Estimated: true``), and the page is
+        ranked from the heads that can rank (catalogue.selectors)."""
+        count, estimated = bounded_search_count(queryset)
+        self.known_count = count
+        self.count_estimated = estimated
+        # Any public change is at least as recent as the results' latest.
+        self._last_modified = rules.public_record_standards().aggregate(
+            last=Max("updated")
+        )["last"]
+        params = self.request.query_params.copy()
+        params.pop("q", None)
+        base = self.filterset_class(
+            params, queryset=self.get_queryset(), request=self.request
+        ).qs
+        results = RankedResults(queryset, base, q, count)
+        return self.paginator.paginate_queryset(results, self.request, view=self)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "count_estimated", False):
+            response["X-Count-Estimated"] = "true"
+        return response
 
     def post(self, request):
         data = validated(StandardCreateInput, request)
@@ -199,6 +271,40 @@ class StandardDetail(ConditionalGetMixin, APIView):
 
     def get_last_modified(self, request):
         return getattr(self, "_last_modified", None)
+
+    def _bounded_search(self) -> bool:
+        """A visitor's search in the catalogue's order: counted and ranked
+        within bounds, as the catalogue page is, whatever the catalogue's
+        size. (A signed-in caller's search also finds drafts by their words,
+        outside the search index: counted and ranked whole.)"""
+        return not self.request.user.is_authenticated and not (
+            self.request.query_params.get("ordering")
+        )
+
+    def _bounded_search_page(self, queryset, q: str):
+        """The page of a visitor's search: more than a thousand matches are
+        counted by estimate (``X-Count-Estimated: true``), and the page is
+        ranked from the heads that can rank (catalogue.selectors)."""
+        count, estimated = bounded_search_count(queryset)
+        self.known_count = count
+        self.count_estimated = estimated
+        # Any public change is at least as recent as the results' latest.
+        self._last_modified = rules.public_record_standards().aggregate(
+            last=Max("updated")
+        )["last"]
+        params = self.request.query_params.copy()
+        params.pop("q", None)
+        base = self.filterset_class(
+            params, queryset=self.get_queryset(), request=self.request
+        ).qs
+        results = RankedResults(queryset, base, q, count)
+        return self.paginator.paginate_queryset(results, self.request, view=self)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "count_estimated", False):
+            response["X-Count-Estimated"] = "true"
+        return response
 
     def get(self, request, pk):
         standard = standard_detail(request, pk)

@@ -194,3 +194,49 @@ def test_counts_are_rounded_to_two_figures():
         5900,
         61000,
     ]
+
+
+# --- the API's search, for a visitor ----------------------------------------------
+
+
+def api_pages(client, params: dict) -> tuple[list[int], list]:
+    ids, counts, page = [], [], 1
+    while True:
+        response = client.get("/api/v1/standards/", {**params, "page": page})
+        if response.status_code == 404:  # past the end
+            break
+        assert response.status_code == 200, response.content
+        body = response.json()
+        counts.append((body["count"], response.get("X-Count-Estimated")))
+        ids += [row["id"] for row in body["results"]]
+        if not body["next"]:
+            break
+        page += 1
+    return ids, counts
+
+
+@pytest.mark.postgres
+def test_the_api_search_keeps_the_catalogue_order_within_bounds(
+    varied, monkeypatch, client
+):
+    """A visitor's API search, counted by estimate beyond the exact limit
+    (lowered to 5 here) and ranked from the heads alone, lists every result
+    in the order of ranking them all, as a signed-in caller's does."""
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(selectors, "_estimated_count", lambda qs: qs.count())
+    for q in ("evaluation", "evaluation robustness", "评测", "medical agents 安全"):
+        params = {"q": q, "page_size": 7}
+        ranked = (
+            Standard.objects.filter(
+                pk__in=selectors.catalogue_search(q=q, include_abolished=True)
+            )
+            .annotate(rank=selectors._rank(selectors.analysis.parse_query(q)))
+            .order_by("-rank", "number", "pk")
+        )
+        wanted = list(ranked.values_list("pk", flat=True))
+        ids, counts = api_pages(client, params)
+        assert ids == wanted, q
+        if len(wanted) > 5:
+            assert counts[0] == (selectors._about(len(wanted)), "true"), q
+        else:
+            assert counts[0] == (len(wanted), None), q

@@ -1120,7 +1120,7 @@ def edition_diff(request, pk):
         if form.is_valid():
             old = by_number[form.cleaned_data["a"]]
             new = by_number[form.cleaned_data["b"]]
-            result = version_diff(old.version.body, new.version.body)
+            result = selectors.edition_diff(old, new)
         else:
             status = 400
     return render(

@@ -345,9 +345,7 @@ def _ranked_page(qs, base, parsed, start, per_page) -> list[int]:
     # vectors alone: matching the long vectors (each read whole from TOAST)
     # is left to the few read in order.
     candidates = (
-        base.filter(_head_may_rank(parsed))
-        .order_by()
-        .values("pk")[:RANKED_LIMIT]
+        base.filter(_head_may_rank(parsed)).order_by().values("pk")[:RANKED_LIMIT]
     )
     ranked = list(
         Standard.objects.filter(pk__in=candidates)

@@ -16,6 +16,17 @@ class PostgresGinIndex(GinIndex):
         return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
+class NewestFirstIndex(models.Index):
+    """``published_on DESC NULLS LAST``, the catalogue's order by date; SQLite
+    has no NULLS LAST in an index, so it gets ``published_on DESC``."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            plain = models.Index(fields=["-published_on"], name=self.name)
+            return plain.create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
 class SearchDocument(models.Model):
     """What search knows of one public standard: its number, title, scope
     (each in both languages when it has both) and the text of its in-force
@@ -74,7 +85,7 @@ class SearchDocument(models.Model):
             PostgresGinIndex(fields=["cjk_head_vector"], name="search_cjk_head_gin"),
             # The catalogue's orders by date and by title, walked for a page
             # (catalogue.selectors._ORDERINGS).
-            models.Index(
+            NewestFirstIndex(
                 models.OrderBy(
                     models.F("published_on"), descending=True, nulls_last=True
                 ),

@@ -3,6 +3,8 @@
 import django.db.models.functions.text
 from django.db import migrations, models
 
+import catalogue.models
+
 
 class Migration(migrations.Migration):
 
@@ -14,7 +16,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='searchdocument',
-            index=models.Index(models.OrderBy(models.F('published_on'), descending=True, nulls_last=True), name='search_published_desc_idx'),
+            index=catalogue.models.NewestFirstIndex(models.OrderBy(models.F('published_on'), descending=True, nulls_last=True), name='search_published_desc_idx'),
         ),
         migrations.AddIndex(
             model_name='searchdocument',

@@ -227,6 +227,17 @@ class Standard(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(has_edition=True),
                 name="standard_public_title_idx",
             ),
+            # Standards due for review, soonest first: a deputy's fields
+            # (standards.workspace), and every field (the pipeline).
+            models.Index(
+                fields=["field", "status", "review_due", "id"],
+                name="standard_field_due_idx",
+            ),
+            models.Index(
+                fields=["review_due", "id"],
+                condition=models.Q(status="published"),
+                name="standard_published_due_idx",
+            ),
             # The review queue: a deputy's fields, by state, oldest first,
             # read from the index alone (standards.selectors.review_queue).
             models.Index(

@@ -65,7 +65,7 @@ RESULTS = (
     / ("results-background-pdf.json" if ONLY == "pdf" else "results-background.json")
 )
 
-TARGET_PDF_50_S = 5.0
+TARGET_PDF_50_S = 4.0  # issue 19 (issue 4 asked 5 s)
 TARGET_P95_S = 2.0
 DRAFTS = 4
 # Sections of the generated body for each size, calibrated with pypdf on the
@@ -670,7 +670,9 @@ def print_table(results: dict) -> None:
         label = f"PDF {data['pages']} pages ({data['bytes'] // 1024} KiB), min / median"
         line = f"{label:52} {data['min_s']:>5.2f} / {data['median_s']:<5.2f}s"
         if key == "50_pages":
-            line += f" {'<= 5.0 s':>9}  {verdict(data['median_s'], TARGET_PDF_50_S)}"
+            target = f"<= {TARGET_PDF_50_S} s"
+            verdict_ = verdict(data["median_s"], TARGET_PDF_50_S)
+            line += f" {target:>9}  {verdict_}"
         lines.append(line)
     for phase, data in results["notifications"].items():
         if phase not in ("burst", "paced"):

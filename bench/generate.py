@@ -37,7 +37,7 @@ from django.utils import timezone  # noqa: E402
 
 from catalogue import analysis  # noqa: E402
 from catalogue.models import SearchDocument  # noqa: E402
-from catalogue.services import VECTORS_SQL  # noqa: E402
+from catalogue.services import FILTER_COLUMNS_SQL, VECTORS_SQL  # noqa: E402
 from committees.models import Field, Organisation, Person, Role  # noqa: E402
 from standards.models import (  # noqa: E402
     Edition,
@@ -384,6 +384,10 @@ def generate(seed: int = 2026) -> dict:
             history_rows(rng, plan, leader),
         )
         phase("history")
+        # The documents' copy of the catalogue's filters, by the portal's own
+        # statement (catalogue.services).
+        cursor.execute(FILTER_COLUMNS_SQL)
+        phase("document_filters")
 
         # The search documents' indexes wait for their vectors.
         document_indexes = [

@@ -20,3 +20,21 @@ class CatalogueConfig(AppConfig):
         ):
             if hook not in hooks:
                 hooks.append(hook)
+
+        # A standard's document follows its filters (field, organisation,
+        # work item, state) whenever it is saved.
+        from django.db.models.signals import post_save
+
+        from standards.models import Standard
+
+        post_save.connect(
+            _standard_saved, sender=Standard, dispatch_uid="catalogue-filter-columns"
+        )
+
+
+def _standard_saved(sender, instance, raw=False, **kwargs):
+    if raw:  # loading a fixture
+        return
+    from . import services
+
+    services.document_follow_standard(instance)

@@ -70,6 +70,17 @@ class SearchDocument(models.Model):
     english_head_vector = SearchVectorField(null=True, editable=False)
     cjk_head_vector = SearchVectorField(null=True, editable=False)
     indexed = models.DateTimeField(_("indexed"), default=timezone.now)
+    # The catalogue's filters, copied from the standard (``_write_document``,
+    # and again whenever a standard is saved: catalogue.apps), so that a
+    # search and its filters are answered from this table's indexes together
+    # (a search with filters otherwise checks each candidate's long vector).
+    field_key = models.IntegerField(null=True, db_index=True, editable=False)
+    field_parent_key = models.IntegerField(null=True, db_index=True, editable=False)
+    organisation_key = models.IntegerField(null=True, db_index=True, editable=False)
+    work_item_key = models.IntegerField(null=True, db_index=True, editable=False)
+    public_state = models.CharField(
+        max_length=20, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("search document")

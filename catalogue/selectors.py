@@ -143,20 +143,19 @@ def catalogue_search(
     carries ``published_on`` and ``edition_number`` (its in-force edition) and,
     when searching, ``rank``.
     """
-    qs = _results()
-    if field is not None:
-        qs = qs.filter(Q(field=field) | Q(field__parent=field))
-    if work_item is not None:
-        qs = qs.filter(work_item=work_item)
-    if organisation is not None:
-        qs = qs.filter(organisation=organisation)
-    if year:
-        qs = qs.filter(search_document__published_on__year=year)
-    if status in PUBLIC_STATES:
-        qs = qs.public_status_in(*PUBLIC_STATES[status])
-    if not include_abolished and status != PublicStatus.ABOLISHED:
-        qs = qs.exclude(status=Status.ABOLISHED)
-
+    parsed = analysis.parse_query(q)
+    qs = _filtered(
+        _results(),
+        field=field,
+        work_item=work_item,
+        status=status,
+        year=year,
+        organisation=organisation,
+        include_abolished=include_abolished,
+        # A search reads the search document's copy of the filters: the
+        # search and its filters from one table's indexes together.
+        on_document=uses_tsvector() and not parsed.is_empty,
+    )
     parsed = analysis.parse_query(q)
     if parsed.text:
         if parsed.is_empty:
@@ -164,6 +163,50 @@ def catalogue_search(
             return qs.none()
         qs = _search_postgres(qs, parsed) if uses_tsvector() else _search(qs, parsed)
     return qs.order_by(*_ORDERINGS[_sort(sort, parsed)])
+
+
+def _filtered(
+    qs,
+    *,
+    field=None,
+    work_item=None,
+    status="",
+    year=None,
+    organisation=None,
+    include_abolished=False,
+    on_document=False,
+):
+    """``qs`` with the catalogue's filters: on the standard's columns, or
+    (``on_document``) on its search document's copy of them, which a public
+    standard's document always holds (catalogue.services.filter_columns)."""
+    if on_document:
+        if field is not None:
+            qs = qs.filter(
+                Q(search_document__field_key=field.pk)
+                | Q(search_document__field_parent_key=field.pk)
+            )
+        if work_item is not None:
+            qs = qs.filter(search_document__work_item_key=work_item.pk)
+        if organisation is not None:
+            qs = qs.filter(search_document__organisation_key=organisation.pk)
+        if status in PUBLIC_STATES:
+            qs = qs.filter(search_document__public_state__in=PUBLIC_STATES[status])
+        if not include_abolished and status != PublicStatus.ABOLISHED:
+            qs = qs.exclude(search_document__public_state=PublicStatus.ABOLISHED)
+    else:
+        if field is not None:
+            qs = qs.filter(Q(field=field) | Q(field__parent=field))
+        if work_item is not None:
+            qs = qs.filter(work_item=work_item)
+        if organisation is not None:
+            qs = qs.filter(organisation=organisation)
+        if status in PUBLIC_STATES:
+            qs = qs.public_status_in(*PUBLIC_STATES[status])
+        if not include_abolished and status != PublicStatus.ABOLISHED:
+            qs = qs.exclude(status=Status.ABOLISHED)
+    if year:
+        qs = qs.filter(search_document__published_on__year=year)
+    return qs
 
 
 _ORDERINGS = {
@@ -505,8 +548,13 @@ def _head_implies_match(parsed: analysis.ParsedQuery) -> bool:
 
 
 def _filtered_alone(filters: dict) -> QuerySet[Standard]:
-    """``catalogue_search(**filters)`` without its search."""
-    return catalogue_search(**{**filters, "q": "", "sort": ""})
+    """``catalogue_search(**filters)`` without its search, on the search
+    documents' copy of the filters."""
+    return _filtered(
+        _results(),
+        **{k: v for k, v in filters.items() if k not in ("q", "sort")},
+        on_document=uses_tsvector(),
+    )
 
 
 def _head_may_rank(parsed: analysis.ParsedQuery) -> Q:

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from standards import permissions
-from standards.models import Edition, HistoryEntry, Standard
+from standards.models import Edition, HistoryEntry, Standard, public_status_of
 
 from . import analysis
 from .models import SearchDocument
@@ -68,6 +68,47 @@ def document_fields(
     return fields
 
 
+def filter_columns(standard: Standard) -> dict:
+    """The catalogue's filters of ``standard``, as its document holds them."""
+    return {
+        "field_key": standard.field_id,
+        "field_parent_key": standard.field.parent_id if standard.field_id else None,
+        "organisation_key": standard.organisation_id,
+        "work_item_key": standard.work_item_id,
+        "public_state": public_status_of(
+            status=standard.status, has_edition=standard.has_edition
+        )
+        or "",
+    }
+
+
+def document_follow_standard(standard: Standard) -> None:
+    """A standard was saved: its document (if it has one) takes its filters
+    (its field, organisation or work item may have been edited, its state
+    may have changed), in one UPDATE that touches nothing for a draft."""
+    SearchDocument.objects.filter(standard_id=standard.pk).update(
+        **filter_columns(standard)
+    )
+
+
+# The filters of every document from its standard, in one statement
+# (catalogue migration 0006, bench/generate.py).
+FILTER_COLUMNS_SQL = """
+UPDATE catalogue_searchdocument d SET
+    field_key = s.field_id,
+    field_parent_key = f.parent_id,
+    organisation_key = s.organisation_id,
+    work_item_key = s.work_item_id,
+    public_state = CASE
+        WHEN NOT s.has_edition THEN ''
+        WHEN s.status = 'abolished' THEN 'abolished'
+        WHEN s.status = 'published' THEN 'in_force'
+        ELSE 'under_renewal' END
+FROM standards_standard s LEFT JOIN committees_field f ON f.id = s.field_id
+WHERE s.id = d.standard_id
+"""
+
+
 def search_index_standard(standard_id: int) -> SearchDocument | None:
     """Index a public standard (its number, and its in-force edition's title,
     scope and text); drop the document of one that is not public (any more)."""
@@ -116,6 +157,7 @@ def _write_document(standard_id: int) -> SearchDocument | None:
             "edition": edition.edition,
             "published_on": edition.published_on,
             "indexed": timezone.now(),
+            **filter_columns(standard),
             **document_fields(
                 number=number,
                 title=title,

@@ -240,3 +240,57 @@ def test_the_api_search_keeps_the_catalogue_order_within_bounds(
             assert counts[0] == (selectors._about(len(wanted)), "true"), q
         else:
             assert counts[0] == (len(wanted), None), q
+
+
+# --- the documents' copy of the filters -------------------------------------------
+
+
+def test_a_document_follows_its_standards_filters(varied, world):
+    """A search reads the filters from the search document: it holds the
+    standard's field (and its parent), organisation, work item and public
+    state, and follows a change of any of them."""
+    from catalogue.models import SearchDocument
+
+    standard = varied[1]
+    document = SearchDocument.objects.get(standard=standard)
+    assert (document.field_key, document.organisation_key) == (
+        standard.field_id,
+        standard.organisation_id,
+    )
+    assert document.public_state == "in_force"
+    standard.field = world.other_field
+    standard.save()
+    document.refresh_from_db()
+    assert document.field_key == world.other_field.pk
+    assert document.field_parent_key == world.other_field.parent_id
+    words = standard.title.split()[0]
+    moved = {"q": words, "field": world.other_field.slug}
+    assert standard.pk in expected(moved)
+    assert standard.pk not in expected({"q": words, "field": world.field.slug})
+    Standard.objects.filter(pk=standard.pk).update(status=Status.ABOLISHED)
+    standard.refresh_from_db()
+    standard.save()  # a transition saves the standard
+    assert SearchDocument.objects.get(standard=standard).public_state == "abolished"
+    assert standard.pk not in expected(moved)
+    assert standard.pk in expected({**moved, "abolished": "on"})
+
+
+@pytest.mark.postgres
+def test_a_search_with_filters_matches_on_the_documents_filters(varied, world):
+    """The same standards whether the filters are read from the standards or
+    from their documents."""
+    for params in (
+        {"field": world.subfield.slug},
+        {"field": world.field.slug, "status": "in_force"},
+        {"status": "abolished"},
+        {"organisation": world.organisation.slug, "abolished": "on"},
+    ):
+        filters = CatalogueForm(params).filters()
+        filters.pop("q"), filters.pop("sort")
+        on_standards = selectors._filtered(selectors._results(), **filters)
+        on_documents = selectors._filtered(
+            selectors._results(), **filters, on_document=True
+        )
+        assert set(on_standards.values_list("pk", flat=True)) == set(
+            on_documents.values_list("pk", flat=True)
+        ), params

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
-from catalogue.selectors import full_text_search
+from catalogue.selectors import full_text_search, uses_tsvector
 from portal.ids import IdFilter
 
 from .. import permissions as rules
@@ -71,8 +71,8 @@ class StandardFilter(filters.FilterSet):
     field = IdFilter(
         method="filter_field", label=gettext_lazy("Field id (its subfields included)")
     )
-    work_item = IdFilter(field_name="work_item")
-    organisation = IdFilter(field_name="organisation")
+    work_item = IdFilter(method="filter_work_item")
+    organisation = IdFilter(method="filter_organisation")
     updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gte")
     q = filters.CharFilter(
         method="filter_q",
@@ -121,11 +121,39 @@ class StandardFilter(filters.FilterSet):
                 )
         return queryset.filter(wanted)
 
+    def _on_document(self) -> bool:
+        """A visitor's search: the filters are read from the search
+        documents' copy of them (catalogue.selectors), with the search, from
+        one table's indexes. (A signed-in caller's list holds drafts, which
+        have no document.)"""
+        if getattr(self, "search_base", False):  # a visitor's search, less q
+            return uses_tsvector()
+        user = getattr(self.request, "user", None) or AnonymousUser()
+        q = (self.data.get("q") or "").strip()
+        return bool(q) and not user.is_authenticated and uses_tsvector()
+
     def filter_public_status(self, queryset, name, value):
+        if self._on_document():
+            return queryset.filter(search_document__public_state__in=value)
         return queryset.filter(public_status_q(*value))
 
     def filter_field(self, queryset, name, value):
+        if self._on_document():
+            return queryset.filter(
+                Q(search_document__field_key=value)
+                | Q(search_document__field_parent_key=value)
+            )
         return queryset.filter(Q(field_id=value) | Q(field__parent_id=value))
+
+    def filter_work_item(self, queryset, name, value):
+        if self._on_document():
+            return queryset.filter(search_document__work_item_key=value)
+        return queryset.filter(work_item_id=value)
+
+    def filter_organisation(self, queryset, name, value):
+        if self._on_document():
+            return queryset.filter(search_document__organisation_key=value)
+        return queryset.filter(organisation_id=value)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

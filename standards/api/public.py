@@ -232,9 +232,11 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         )["last"]
         params = self.request.query_params.copy()
         params.pop("q", None)
-        base = self.filterset_class(
+        filterset = self.filterset_class(
             params, queryset=self.get_queryset(), request=self.request
-        ).qs
+        )
+        filterset.search_base = True  # its filters as the search reads them
+        base = filterset.qs
         results = RankedResults(queryset, base, q, count)
         return self.paginator.paginate_queryset(results, self.request, view=self)
 
@@ -294,9 +296,11 @@ class StandardDetail(ConditionalGetMixin, APIView):
         )["last"]
         params = self.request.query_params.copy()
         params.pop("q", None)
-        base = self.filterset_class(
+        filterset = self.filterset_class(
             params, queryset=self.get_queryset(), request=self.request
-        ).qs
+        )
+        filterset.search_base = True  # its filters as the search reads them
+        base = filterset.qs
         results = RankedResults(queryset, base, q, count)
         return self.paginator.paginate_queryset(results, self.request, view=self)
 

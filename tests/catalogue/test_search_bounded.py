@@ -294,3 +294,34 @@ def test_a_search_with_filters_matches_on_the_documents_filters(varied, world):
         assert set(on_standards.values_list("pk", flat=True)) == set(
             on_documents.values_list("pk", flat=True)
         ), params
+
+
+@pytest.mark.postgres
+def test_the_api_search_with_filters_reads_the_documents_filters(
+    varied, monkeypatch, client, world
+):
+    """A visitor's API search with a field, an organisation or a public
+    status finds what the catalogue finds with them, in the same order,
+    within bounds or not."""
+    for limit in (1000, 5):
+        monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", limit)
+        for q, params, catalogue in (
+            ("evaluation", {"field": world.subfield.pk}, {"field": world.subfield}),
+            ("评测", {"public_status": "abolished"}, {"status": "abolished"}),
+            (
+                "safety",
+                {"organisation": world.organisation.pk},
+                {"organisation": world.organisation, "include_abolished": True},
+            ),
+        ):
+            ranked = (
+                Standard.objects.filter(
+                    pk__in=selectors.catalogue_search(
+                        q=q, **{"include_abolished": True, **catalogue}
+                    )
+                )
+                .annotate(rank=selectors._rank(selectors.analysis.parse_query(q)))
+                .order_by("-rank", "number", "pk")
+            )
+            ids, _counts = api_pages(client, {"q": q, "page_size": 7, **params})
+            assert ids == list(ranked.values_list("pk", flat=True)), (q, params)

@@ -156,6 +156,19 @@ def database_has_data() -> bool:
     return int(out.strip() or 0) == STANDARDS
 
 
+def script_json(script: str) -> dict:
+    """What a bench script run on the data set's database prints (JSON)."""
+    out = subprocess.run(
+        [PY, script],
+        cwd=ROOT,
+        env=django_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
+
+
 def prepare() -> dict:
     name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
     if os.environ.get("BENCH_REUSE") == "1" and database_has_data():
@@ -170,15 +183,7 @@ def prepare() -> dict:
     manage("load_working_group")
     log(f"generating the data set ({STANDARDS} standards)")
     started = time.monotonic()
-    out = subprocess.run(
-        [PY, "bench/generate.py"],
-        cwd=ROOT,
-        env=django_env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    generated = json.loads(out)
+    generated = script_json("bench/generate.py")
     generated["wall_seconds"] = round(time.monotonic() - started, 1)
     log(f"generated in {generated['wall_seconds']} s: {generated}")
     return generated
@@ -539,15 +544,7 @@ ROLE_USERS = {
 
 def people() -> dict:
     """The users of each role, with work of their own (idempotent)."""
-    out = subprocess.run(
-        [PY, "bench/people.py"],
-        cwd=ROOT,
-        env=django_env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out)
+    return script_json("bench/people.py")
 
 
 def mix_log(size: int) -> tuple[list, Path]:

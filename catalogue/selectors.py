@@ -156,7 +156,6 @@ def catalogue_search(
         # search and its filters from one table's indexes together.
         on_document=uses_tsvector() and not parsed.is_empty,
     )
-    parsed = analysis.parse_query(q)
     if parsed.text:
         if parsed.is_empty:
             # Only stop words or punctuation: nothing to look for.
@@ -314,11 +313,7 @@ def _page_ids(filters: dict, page, per_page: int) -> PageIds:
         if len(found) > EXACT_COUNT_LIMIT:
             # The embedded database (SQLite) has no estimate: it counts.
             estimated = uses_tsvector()
-            count = (
-                _about(max(_estimated_count(qs), EXACT_COUNT_LIMIT + 1))
-                if estimated
-                else qs.count()
-            )
+            count = _count_beyond_limit(qs) if estimated else qs.count()
             start = (number - 1) * per_page
             ids = _sorted_page(qs, filters, parsed, sort, start, per_page)
             if ids or number == 1:
@@ -376,8 +371,8 @@ def _ranked_page(qs, base, parsed, start, per_page) -> list[int]:
     Ranking reads the head vectors (number, title, scope) alone, and a head
     ranks above 0 only when it holds a pair of the terms searched for, or
     the one term of a one-term search (``ts_rank`` of an AND query sums over
-    pairs of the terms it finds; ``_rank``). The GIN indexes of the head vectors find
-    those heads; the first ``RANKED_LIMIT`` of them are ranked as
+    pairs of the terms it finds; ``_rank``). The GIN indexes of the head
+    vectors find those heads; the first ``RANKED_LIMIT`` of them are ranked as
     ``catalogue_search`` ranks. Every other match has the lowest rank, and
     those come after, in order of number, as they tie. So the order is the
     exact one while no more than ``RANKED_LIMIT`` heads rank.
@@ -432,7 +427,7 @@ def bounded_search_count(qs: QuerySet) -> tuple[int, bool]:
     found = len(qs.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
     if found <= EXACT_COUNT_LIMIT or not uses_tsvector():
         return (found if found <= EXACT_COUNT_LIMIT else qs.count()), False
-    return _about(max(_estimated_count(qs), EXACT_COUNT_LIMIT + 1)), True
+    return _count_beyond_limit(qs), True
 
 
 def ranked_search_page(qs, base, q: str, start: int, per_page: int) -> list[int]:
@@ -453,6 +448,12 @@ def _about(count: int) -> int:
     """``count`` to two significant figures (5,942 → 5,900)."""
     unit = 10 ** max(0, len(str(count)) - 2)
     return round(count / unit) * unit
+
+
+def _count_beyond_limit(qs: QuerySet) -> int:
+    """How many rows ``qs`` has, known to be more than ``EXACT_COUNT_LIMIT``:
+    the planner's estimate, to two figures."""
+    return _about(max(_estimated_count(qs), EXACT_COUNT_LIMIT + 1))
 
 
 def _estimated_count(qs: QuerySet) -> int:

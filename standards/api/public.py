@@ -274,42 +274,6 @@ class StandardDetail(ConditionalGetMixin, APIView):
     def get_last_modified(self, request):
         return getattr(self, "_last_modified", None)
 
-    def _bounded_search(self) -> bool:
-        """A visitor's search in the catalogue's order: counted and ranked
-        within bounds, as the catalogue page is, whatever the catalogue's
-        size. (A signed-in caller's search also finds drafts by their words,
-        outside the search index: counted and ranked whole.)"""
-        return not self.request.user.is_authenticated and not (
-            self.request.query_params.get("ordering")
-        )
-
-    def _bounded_search_page(self, queryset, q: str):
-        """The page of a visitor's search: more than a thousand matches are
-        counted by estimate (``X-Count-Estimated: true``), and the page is
-        ranked from the heads that can rank (catalogue.selectors)."""
-        count, estimated = bounded_search_count(queryset)
-        self.known_count = count
-        self.count_estimated = estimated
-        # Any public change is at least as recent as the results' latest.
-        self._last_modified = rules.public_record_standards().aggregate(
-            last=Max("updated")
-        )["last"]
-        params = self.request.query_params.copy()
-        params.pop("q", None)
-        filterset = self.filterset_class(
-            params, queryset=self.get_queryset(), request=self.request
-        )
-        filterset.search_base = True  # its filters as the search reads them
-        base = filterset.qs
-        results = RankedResults(queryset, base, q, count)
-        return self.paginator.paginate_queryset(results, self.request, view=self)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(self, "count_estimated", False):
-            response["X-Count-Estimated"] = "true"
-        return response
-
     def get(self, request, pk):
         standard = standard_detail(request, pk)
         self._last_modified = standard.updated

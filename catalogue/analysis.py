@@ -25,6 +25,7 @@ CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 # Letters and digits that are not CJK: PostgreSQL's parser splits words there.
 WORD = re.compile(rf"[^\W_{CJK_CHARS}]+")
+WORD_CHAR = re.compile(rf"[^\W_{CJK_CHARS}]")
 
 # PostgreSQL's tsearch_data/english.stop, so both backends drop the same words.
 STOP_WORDS = frozenset(

@@ -43,10 +43,17 @@ from django.utils.text import Truncator
 
 from committees.models import Field, Organisation
 from portal.api import CountedPaginator
-from portal.localized import reads_chinese
+from portal.localized import localized, reads_chinese
 from portal.public_cache import cached_public
 from standards import permissions
-from standards.models import PUBLISHED, HistoryEntry, PublicStatus, Standard, Status
+from standards.models import (
+    PUBLISHED,
+    HistoryEntry,
+    PublicStatus,
+    Standard,
+    Status,
+    public_status_of,
+)
 from workplan.models import WorkItem
 
 from . import analysis
@@ -250,10 +257,8 @@ def catalogue_page(filters: dict, *, page=None, per_page: int = 20) -> Page:
 
     def compute() -> dict:
         found = _page_ids(filters, page, per_page)
-        standards = _standards_in_order(found.ids)
+        standards = _rows_in_order(found.ids)
         attach_snippets(standards, filters["q"])
-        for standard in standards:
-            standard.url = standard_url(standard.pk)
         return {
             "count": found.count,
             "estimated": found.estimated,
@@ -481,10 +486,85 @@ def _results() -> QuerySet[Standard]:
     )
 
 
-def _standards_in_order(ids: list[int]) -> list[Standard]:
-    """The public standards of ``ids``, in that order, as ``_results``."""
-    found = _results().filter(pk__in=ids).in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+@dataclass(slots=True)
+class ResultRow:
+    """A standard as a page of results shows it, in the reader's language:
+    plain values, quick to keep in the cache and to render (a page of model
+    instances cost several milliseconds more to build, pickle and render)."""
+
+    pk: int
+    number: str
+    url: str
+    title: str
+    public_scope: str
+    public_status: str
+    status_label: str
+    field: str
+    field_parent: str
+    work_item: str
+    organisation: str
+    published_on: date | None
+    edition_number: int | None
+    snippet: SafeString | None = None
+
+
+# What a result shows, as ``_results`` reads it: the standard's own
+# columns, then the others by their name on the row.
+_ROW_COLUMNS = ("pk", "number", "status", "has_edition")
+_ROW_VALUES = {
+    "published_on": "search_document__published_on",
+    "edition_number": "search_document__edition",
+    "public_title": "search_document__title",
+    "public_title_zh": "search_document__title_zh",
+    "public_scope": "search_document__scope",
+    "public_scope_zh": "search_document__scope_zh",
+    "field_name": "field__name",
+    "field_name_zh": "field__name_zh",
+    "parent_name": "field__parent__name",
+    "parent_name_zh": "field__parent__name_zh",
+    "work_item_title": "work_item__title",
+    "work_item_title_zh": "work_item__title_zh",
+    "organisation_name": "organisation__name",
+    "organisation_name_zh": "organisation__name_zh",
+}
+
+
+def _rows_in_order(ids: list[int]) -> list[ResultRow]:
+    """The public standards of ``ids``, in that order, as result rows."""
+    chinese = reads_chinese()
+
+    def named(row: dict, name: str) -> str:
+        return (chinese and row[f"{name}_zh"]) or row[name] or ""
+
+    found = {
+        row["pk"]: row
+        for row in Standard.objects.public()
+        .filter(pk__in=ids)
+        .values(*_ROW_COLUMNS, **{name: F(path) for name, path in _ROW_VALUES.items()})
+    }
+    rows = []
+    for pk in ids:
+        if (row := found.get(pk)) is None:
+            continue
+        status = public_status_of(status=row["status"], has_edition=row["has_edition"])
+        rows.append(
+            ResultRow(
+                pk=pk,
+                number=row["number"] or "",
+                url=standard_url(pk),
+                title=named(row, "public_title"),
+                public_scope=row["public_scope"] or "",
+                public_status=str(status or ""),
+                status_label=str(status.label) if status else "",
+                field=named(row, "field_name"),
+                field_parent=named(row, "parent_name"),
+                work_item=named(row, "work_item_title"),
+                organisation=named(row, "organisation_name"),
+                published_on=row["published_on"],
+                edition_number=row["edition_number"],
+            )
+        )
+    return rows
 
 
 def _search_postgres(qs, parsed: analysis.ParsedQuery):
@@ -709,10 +789,10 @@ def _stem_prefixes(stems: tuple[str, ...]) -> re.Pattern:
     those: "happy" → "happi", "dying" → "die"; checked on 255,000 English
     words), so only the words found here are stemmed."""
     prefixes = sorted({stem[: max(1, len(stem) - 2)] for stem in stems}, key=len)
-    alternatives = "|".join(re.escape(p) for p in reversed(prefixes))
-    return re.compile(
-        rf"(?<![^\W_{analysis.CJK_CHARS}])(?:{alternatives})", re.IGNORECASE
-    )
+    # Plain alternatives: where a word starts is checked apart
+    # (``_stem_spans``), as a class of every letter but CJK ones takes
+    # milliseconds to compile for each new query.
+    return re.compile("|".join(re.escape(p) for p in reversed(prefixes)), re.IGNORECASE)
 
 
 def _stem_spans(text: str, parsed, start: int = 0, end: int | None = None):
@@ -721,7 +801,10 @@ def _stem_spans(text: str, parsed, start: int = 0, end: int | None = None):
     stems = set(parsed.stems)
     end = len(text) if end is None else end
     for hit in _stem_prefixes(parsed.stems).finditer(text, start, end):
-        word = analysis.WORD.match(text, hit.start())
+        at = hit.start()
+        if at and analysis.WORD_CHAR.match(text, at - 1):
+            continue  # inside a word (prefixes are letters and digits only)
+        word = analysis.WORD.match(text, at)
         lowered = word.group().lower()
         if lowered not in analysis.STOP_WORDS and analysis.stem(lowered) in stems:
             yield word.span()
@@ -778,21 +861,28 @@ def catalogue_choices() -> dict:
 
 
 def _catalogue_choices() -> dict:
+    """Each filter's options as ``(value, label)`` pairs, labelled in the
+    reader's language (the public cache keeps them per language)."""
     fields = list(Field.objects.select_related("parent"))
     parents = [f for f in fields if f.parent_id is None]
     ordered = []
     for parent in parents:
-        ordered.append(parent)
-        ordered += [f for f in fields if f.parent_id == parent.pk]
+        ordered.append((parent.slug, localized(parent, "name")))
+        ordered += [
+            (f.slug, f"— {localized(f, 'name')}")
+            for f in fields
+            if f.parent_id == parent.pk
+        ]
+    organisations = Organisation.objects.filter(
+        pk__in=Standard.objects.public().values("organisation_id")
+    ).order_by("name")
     return {
         "fields": ordered,
-        "work_items": list(WorkItem.objects.order_by("order")),
-        "organisations": list(
-            Organisation.objects.filter(
-                pk__in=Standard.objects.public().values("organisation_id")
-            ).order_by("name")
-        ),
-        "years": publication_years(),
+        "work_items": [
+            (w.slug, localized(w, "title")) for w in WorkItem.objects.order_by("order")
+        ],
+        "organisations": [(o.slug, localized(o, "name")) for o in organisations],
+        "years": [(year, year) for year in publication_years()],
     }
 
 

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from portal.api import error_body
 from portal.localized import localized
-from portal.public_cache import cache_public_response
+from portal.public_cache import cache_public_page, cache_public_response
 from portal.spreadsheet import csv_writer
 
 from .forms import STATUS_CHOICES, CatalogueForm, SuggestForm
@@ -35,6 +35,7 @@ CSV_COLUMNS = [
 
 
 @require_GET
+@cache_public_page
 def search(request):
     form = CatalogueForm(request.GET)
     filters = form.filters()

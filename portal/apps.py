@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 # What the public pages and the public API show. A standard counts only once
@@ -13,6 +13,14 @@ PUBLIC_MODELS = (
     "committees.Organisation",
     # The home page counts the deputy leaders.
     "committees.Role",
+    # Whole pages are kept (cache_public_page): the working group's own
+    # text (home) and the authors' names (a standard's page).
+    "committees.WorkingGroup",
+    "committees.Person",
+    # The meetings that discussed a standard, on its page.
+    "committees.Meeting",
+    "committees.AgendaItem",
+    "committees.Decision",
     "workplan.WorkItem",
 )
 
@@ -32,6 +40,13 @@ def public_data_changed(sender, instance, **kwargs):
     from .public_cache import bump_public_version
 
     if getattr(instance, "has_edition", True):
+        bump_public_version()
+
+
+def authors_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        from .public_cache import bump_public_version
+
         bump_public_version()
 
 
@@ -55,6 +70,12 @@ class PortalConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"public-data-{label}-{signal is post_save}",
                 )
+        # A standard's authors are on its public page.
+        m2m_changed.connect(
+            authors_changed,
+            sender=apps.get_model("standards.Standard").authors.through,
+            dispatch_uid="public-data-standard-authors",
+        )
         for label in WORKING_MODELS:
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -185,10 +185,30 @@ def cache_public_response(view: Callable) -> Callable:
     with 304 from the cached ``ETag`` and ``Last-Modified``. Signed-in
     callers, other methods and other statuses always reach the view.
     """
+    return _cached_responses(view, pages=False)
 
+
+def cache_public_page(view: Callable) -> Callable:
+    """As ``cache_public_response``, for a public page (HTML, or a feed) as
+    an anonymous visitor sees it: the catalogue, a standard, a diff. The
+    page is rendered once per address and language until the public data
+    changes, instead of on every visit.
+
+    Only a page that is the same for every anonymous visitor is kept: never
+    one that carries a message for this visitor (the ``messages`` cookie),
+    a CSRF token or a CSP nonce, or that set a cookie or touched the
+    session; the middleware still adds each answer's own headers (CSP,
+    request id, security) on the way out.
+    """
+    return _cached_responses(view, pages=True)
+
+
+def _cached_responses(view: Callable, *, pages: bool) -> Callable:
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or not is_anonymous_request(request):
+            return view(request, *args, **kwargs)
+        if pages and MESSAGES_COOKIE in request.COOKIES:
             return view(request, *args, **kwargs)
         key = _key(
             "response",
@@ -208,13 +228,11 @@ def cache_public_response(view: Callable) -> Callable:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not getattr(response, "is_rendered", 1):
             response.render()
-        # JSON only: a page (such as the browsable API's) may carry a
-        # caller's own CSRF token.
         if (
             response.status_code == 200
             and not response.streaming
-            and response.get("Content-Type", "").startswith("application/json")
             and not response.cookies
+            and _same_for_everyone(request, response, pages=pages)
         ):
             stored = {
                 "content": response.content,
@@ -224,6 +242,28 @@ def cache_public_response(view: Callable) -> Callable:
         return response
 
     return wrapper
+
+
+# Django's messages (cookie storage): a visitor's own, shown on the next page.
+MESSAGES_COOKIE = "messages"
+
+
+def _same_for_everyone(request: HttpRequest, response, *, pages: bool) -> bool:
+    """Whether ``response`` holds nothing of this request's own: JSON only
+    for the API (a page, such as the browsable API's, may carry a caller's
+    own CSRF token); for pages, no CSRF token, CSP nonce, session change or
+    message queued while it was made."""
+    content_type = response.get("Content-Type", "")
+    if not pages:
+        return content_type.startswith("application/json")
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    return not (
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or getattr(request, "_csp_nonce", None)
+        or (session is not None and session.modified)
+        or (messages is not None and getattr(messages, "_queued_messages", None))
+    )
 
 
 def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:

@@ -7,8 +7,10 @@ from django.views.decorators.cache import never_cache
 from committees.models import WorkingGroup
 
 from . import health
+from .public_cache import cache_public_page
 
 
+@cache_public_page
 def home(request):
     return render(
         request,

@@ -51,6 +51,7 @@ from portal.errors import ApplicationError, Conflict, Forbidden
 from portal.markdown import html_with_toc
 from portal.metrics import pdf_render_timer
 from portal.naming import portal_name
+from portal.public_cache import bump_public_version
 from portal.queue import enqueue
 
 from . import permissions
@@ -597,6 +598,9 @@ def edition_render_pdf(*, edition_id: int) -> Edition | None:
             )
         else:
             logger.warning("edition %s: claim taken over; render dropped", edition_id)
+    # The public page and API show the PDF's state, and the UPDATEs above
+    # send no signal: what the public cache kept of them is stale now.
+    bump_public_version()
     edition.refresh_from_db()
     return edition
 

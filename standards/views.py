@@ -29,6 +29,7 @@ from portal.files import send_file
 from portal.localized import localized
 from portal.markdown import html_with_toc
 from portal.naming import portal_name
+from portal.public_cache import cache_public_page
 
 from . import permissions, selectors, services, workspace
 from .citation import citation_for
@@ -1037,6 +1038,7 @@ def _page_description(standard) -> str:
 PUBLIC_PAGE_ACTIONS = ("reaffirm", "start_renewal", "abolish")
 
 
+@cache_public_page
 def detail(request, pk):
     standard = _or_404(selectors.public_standard_detail, standard_id=pk)
     unread = _mark_read_on_visit(request, standard)
@@ -1096,6 +1098,7 @@ def detail(request, pk):
     )
 
 
+@cache_public_page
 def edition_diff(request, pk):
     """The changes between two editions of a public standard (by default the
     last two). An edition the standard does not have is refused on the form,

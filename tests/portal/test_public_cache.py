@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from portal import public_cache
 from standards import services
-from tests.factories import FieldFactory
+from tests.factories import FieldFactory, PersonFactory
 
 UNREACHABLE_CACHE = {
     "default": {
@@ -309,3 +309,142 @@ def test_the_pipeline_counts_follow_a_transition(lifecycle, world, client):
     after = pipeline(user=world.leader).by_state
     assert after["draft"] == before["draft"] - 1
     assert after["expert_review"] == before["expert_review"] + 1
+
+
+# --- whole public pages (cache_public_page) ---------------------------------------
+
+
+def test_a_standard_page_seen_before_is_served_without_queries(
+    published, client, django_assert_num_queries
+):
+    address = f"/standards/{published.pk}/"
+    first = client.get(address)
+    assert first.status_code == 200
+    assert first["X-Public-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        again = client.get(address)
+    assert again["X-Public-Cache"] == "hit"
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    # The answer's own headers are still added on the way out.
+    assert "Content-Security-Policy" in again
+    assert again["X-Request-ID"] != first["X-Request-ID"]
+
+
+def test_each_language_has_its_own_page(published, client):
+    english = client.get(f"/standards/{published.pk}/").content.decode()
+    chinese = client.get(f"/zh-hans/standards/{published.pk}/").content.decode()
+    assert 'lang="en"' in english
+    assert 'lang="zh-Hans"' in chinese
+
+
+def test_a_new_author_is_on_the_next_visit_of_the_page(published, client):
+    address = f"/standards/{published.pk}/"
+    client.get(address)
+    author = PersonFactory(name="Ada Quillfeather")
+    published.authors.add(author)
+    assert "Ada Quillfeather" in client.get(address).content.decode()
+    author.name = "Ada Quillfeather-Lovelace"
+    author.save()
+    assert "Ada Quillfeather-Lovelace" in client.get(address).content.decode()
+
+
+def test_the_home_page_follows_the_working_groups_own_text(published, client):
+    from committees.models import WorkingGroup
+
+    client.get("/")
+    group = WorkingGroup.objects.first() or WorkingGroup.objects.create(
+        name="LLM Standards Working Group"
+    )
+    group.goal = "A goal rewritten this very minute."
+    group.save()
+    assert "A goal rewritten this very minute." in client.get("/").content.decode()
+
+
+def test_signed_in_readers_never_get_the_anonymous_page(published, client):
+    address = f"/standards/{published.pk}/"
+    assert "Sign out" not in client.get(address).content.decode()
+    client.get(address)  # now kept
+    client.force_login(published.organisation.people.first().user)
+    page = client.get(address)
+    assert "Sign out" in page.content.decode()
+    assert "X-Public-Cache" not in page
+
+
+def test_a_visitor_with_a_message_is_shown_it_not_the_kept_page(published, client):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    client.get("/standards/")
+    client.get("/standards/")  # kept
+    storage = CookieStorage(RequestFactory().get("/"))
+    encoded = storage._encode([Message(constants.INFO, "You have signed out.")])
+    client.cookies["messages"] = encoded
+    page = client.get("/standards/")
+    assert "You have signed out." in page.content.decode()
+    # The message was this visitor's only: the next one is served as before.
+    del client.cookies["messages"]
+    again = client.get("/standards/")
+    assert "You have signed out." not in again.content.decode()
+    assert again["X-Public-Cache"] == "hit"
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        lambda request: setattr(request, "_csp_nonce", "abc"),
+        lambda request: request.META.__setitem__("CSRF_COOKIE_NEEDS_UPDATE", True),
+    ],
+    ids=["csp-nonce", "csrf-token"],
+)
+def test_a_page_that_carries_a_token_of_its_visitor_is_never_kept(mark):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/standards/")
+    response = HttpResponse("<p>page</p>")
+    assert public_cache._same_for_everyone(request, response, pages=True)
+    mark(request)
+    assert not public_cache._same_for_everyone(request, response, pages=True)
+
+
+def test_the_feed_is_kept_and_follows_a_new_publication(
+    lifecycle, published, client, django_assert_num_queries
+):
+    first = client.get("/feeds/standards.atom")
+    assert first["Content-Type"].startswith("application/atom+xml")
+    with django_assert_num_queries(0):
+        again = client.get("/feeds/standards.atom")
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    lifecycle.published(title="Agents that call tools")
+    assert (
+        "Agents that call tools" in client.get("/feeds/standards.atom").content.decode()
+    )
+
+
+def test_a_refused_diff_is_never_kept(published, client):
+    address = f"/standards/{published.pk}/diff/?a=1&b=9"
+    assert client.get(address).status_code == 400
+    response = client.get(address)
+    assert response.status_code == 400
+    assert response.get("X-Public-Cache") != "hit"
+
+
+def test_a_rendered_pdf_is_on_the_next_anonymous_page_and_detail(published, client):
+    """The render records its outcome with UPDATEs (its claim), which send
+    no signal: it bumps the public version itself."""
+    from standards.models import Edition
+    from standards.pdf import edition_render_pdf
+
+    edition = published.editions.get()
+    Edition.objects.filter(pk=edition.pk).update(pdf_state=Edition.PdfState.PENDING)
+    page = f"/standards/{published.pk}/"
+    api = f"/api/v1/standards/{published.pk}/"
+    assert "being prepared" in client.get(page).content.decode()
+    assert APIClient().get(api).json()["current_edition"]["pdf_state"] == "pending"
+    edition_render_pdf(edition_id=edition.pk)
+    assert "being prepared" not in client.get(page).content.decode()
+    assert APIClient().get(api).json()["current_edition"]["pdf_state"] == "ready"

@@ -11,22 +11,22 @@ from catalogue.templatetags.catalogue_tags import result_rows, select_options
 
 
 def row(**values):
-    defaults = dict(
-        pk=7,
-        number="LLM-0007",
-        url="/standards/7/",
-        title="Evaluation of medical LLMs",
-        public_scope="",
-        public_status="under_renewal",
-        status_label="In force — under renewal",
-        field="Medical Subfield",
-        field_parent="Medical Field",
-        work_item="Evaluation methods",
-        organisation="Acme Labs",
-        published_on=date(2026, 3, 5),
-        edition_number=2,
-        snippet=None,
-    )
+    defaults = {
+        "pk": 7,
+        "number": "LLM-0007",
+        "url": "/standards/7/",
+        "title": "Evaluation of medical LLMs",
+        "public_scope": "",
+        "public_status": "under_renewal",
+        "status_label": "In force — under renewal",
+        "field": "Medical Subfield",
+        "field_parent": "Medical Field",
+        "work_item": "Evaluation methods",
+        "organisation": "Acme Labs",
+        "published_on": date(2026, 3, 5),
+        "edition_number": 2,
+        "snippet": None,
+    }
     defaults.update(values)
     return ResultRow(**defaults)
 

@@ -425,10 +425,11 @@ def _matching_in_order(qs, ids: list[int], wanted: int, chunk: int = 100):
     return found
 
 
-def bounded_search_count(qs: QuerySet) -> tuple[int, bool]:
-    """How many standards ``qs`` (a search) holds, and whether that is an
-    estimate: exact up to ``EXACT_COUNT_LIMIT``, the planner's estimate
-    beyond (PostgreSQL; run it in ``search_plans``)."""
+def bounded_count(qs: QuerySet) -> tuple[int, bool]:
+    """How many standards ``qs`` (a search, or any list) holds, and whether
+    that is an estimate: exact up to ``EXACT_COUNT_LIMIT``, the planner's
+    estimate beyond (PostgreSQL; run a search's in ``search_plans``). Only
+    the first ``EXACT_COUNT_LIMIT + 1`` ids are read, whatever the size."""
     found = len(qs.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
     if found <= EXACT_COUNT_LIMIT or not uses_tsvector():
         return (found if found <= EXACT_COUNT_LIMIT else qs.count()), False

@@ -12,11 +12,11 @@ so a version's Markdown (or any HTML in it) is shown as text, never
 interpreted.
 """
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
+from cydifflib import SequenceMatcher
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -135,7 +135,7 @@ def word_diff(
         return None
     old_segments: list[tuple[str, bool]] = []
     new_segments: list[tuple[str, bool]] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         old_segments.append(("".join(a[i1:i2]), tag != "equal"))
         new_segments.append(("".join(b[j1:j2]), tag != "equal"))
@@ -155,7 +155,7 @@ def version_diff(old: str, new: str, *, context: int = 3) -> Diff:
     b = (new or "").splitlines()
     if a == b:
         return Diff(rows=[], added=0, removed=0)
-    matcher = difflib.SequenceMatcher(None, a, b)
+    matcher = SequenceMatcher(None, a, b)
     rows: list[DiffRow] = []
     side: list[SideRow] = []
     added = removed = line_level = 0

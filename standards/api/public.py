@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from catalogue.selectors import (
     SEARCH_ORDERING,
     attach_snippets,
-    bounded_search_count,
+    bounded_count,
     ranked_search_page,
     search_plans,
 )
@@ -144,9 +144,9 @@ def standard_detail(request, standard_id) -> Standard:
                 "Published and abolished standards for everyone; signed-in callers "
                 "also see the drafts visible to them. With `q`, the catalogue's "
                 "full-text search finds them, best first (`ordering` overrides); "
-                "a visitor's search finding more than 1,000 standards is counted "
-                "by estimate, as the catalogue page counts it, and says so in the "
-                "header `X-Count-Estimated: true`."
+                "a visitor's list or search finding more than 1,000 standards is "
+                "counted by estimate, as the catalogue page counts it, and says so "
+                "in the header `X-Count-Estimated: true`."
             )
         ),
         parameters=[
@@ -194,6 +194,8 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         with search_plans(q):
             if q and self._bounded_search():
                 page = self._bounded_search_page(queryset, q)
+            elif not q and self._for_visitor():
+                page = self._bounded_list_page(queryset)
             else:
                 # The count for the pages and the date for Last-Modified in
                 # one query.
@@ -210,6 +212,25 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
     def get_last_modified(self, request):
         return getattr(self, "_last_modified", None)
 
+    def _for_visitor(self) -> bool:
+        return not self.request.user.is_authenticated
+
+    def _bounded_list_page(self, queryset):
+        """A visitor's list (no search): counted within bounds, as a search
+        is (``X-Count-Estimated: true`` beyond a thousand), where an exact
+        count read every standard the filters keep, on every first visit of
+        a filter combination."""
+        count, estimated = bounded_count(queryset)
+        self.known_count = count
+        self.count_estimated = estimated
+        self._last_modified = self._public_last_modified()
+        return super().paginate_queryset(queryset)
+
+    def _public_last_modified(self):
+        """Any public change is at least as recent as a public list's
+        latest: read from one index, not from every row the list holds."""
+        return rules.public_record_standards().aggregate(last=Max("updated"))["last"]
+
     def _bounded_search(self) -> bool:
         """A visitor's search in the catalogue's order: counted and ranked
         within bounds, as the catalogue page is, whatever the catalogue's
@@ -223,13 +244,10 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         """The page of a visitor's search: more than a thousand matches are
         counted by estimate (``X-Count-Estimated: true``), and the page is
         ranked from the heads that can rank (catalogue.selectors)."""
-        count, estimated = bounded_search_count(queryset)
+        count, estimated = bounded_count(queryset)
         self.known_count = count
         self.count_estimated = estimated
-        # Any public change is at least as recent as the results' latest.
-        self._last_modified = rules.public_record_standards().aggregate(
-            last=Max("updated")
-        )["last"]
+        self._last_modified = self._public_last_modified()
         params = self.request.query_params.copy()
         params.pop("q", None)
         filterset = self.filterset_class(

@@ -13,6 +13,7 @@ from catalogue import selectors
 from catalogue import services as catalogue_services
 from catalogue.forms import CatalogueForm
 from standards.models import Edition, Standard, Status, Version
+from tests.factories import StandardFactory
 
 ENGLISH = [
     "evaluation",
@@ -325,3 +326,46 @@ def test_the_api_search_with_filters_reads_the_documents_filters(
             )
             ids, _counts = api_pages(client, {"q": q, "page_size": 7, **params})
             assert ids == list(ranked.values_list("pk", flat=True)), (q, params)
+
+
+# --- the API's list, for a visitor ----------------------------------------------
+
+
+@pytest.mark.postgres
+def test_a_visitors_api_list_is_counted_within_bounds(
+    varied, monkeypatch, client, world
+):
+    """A visitor's list without a search reads at most the first ids beyond
+    the exact limit (lowered to 5): the count is then the estimate, told by
+    ``X-Count-Estimated``; every standard is still listed, in the same
+    order. A signed-in caller's list is counted exactly."""
+    exact = [
+        row["id"]
+        for row in _all_pages(client, {"page_size": 100, "ordering": "number"})
+    ]
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(selectors, "_estimated_count", lambda qs: qs.count())
+    ids, counts = api_pages(client, {"page_size": 7, "ordering": "number"})
+    assert ids == exact
+    assert counts[0] == (selectors._about(len(exact)), "true")
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 200)
+    ids, counts = api_pages(client, {"page_size": 7, "ordering": "number"})
+    assert ids == exact
+    assert counts[0] == (len(exact), None)
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 5)
+    StandardFactory(title="A draft the leader sees")
+    client.force_login(world.leader)
+    response = client.get("/api/v1/standards/", {"page_size": 7})
+    everyone = Standard.objects.count()
+    assert response.json()["count"] == everyone > len(exact)
+    assert "X-Count-Estimated" not in response
+
+
+def _all_pages(client, params):
+    rows, page = [], 1
+    while True:
+        body = client.get("/api/v1/standards/", {**params, "page": page}).json()
+        rows += body["results"]
+        if not body["next"]:
+            return rows
+        page += 1

@@ -27,7 +27,18 @@ PUBLIC_MODELS = (
 
 # What the working group's figures over every standard count (the
 # pipeline's counts by field and state, the work items' counts by state).
-WORKING_MODELS = ("standards.Standard", "committees.Field", "workplan.WorkItem")
+WORKING_MODELS = (
+    "standards.Standard",
+    "committees.Field",
+    "workplan.WorkItem",
+    # What the dashboard's pipeline part shows besides (kept rendered:
+    # standards.views._pipeline_html): the work plan's milestones and
+    # owners, who holds which role, and the drafts' latest events.
+    "workplan.Milestone",
+    "committees.Person",
+    "committees.Role",
+    "standards.HistoryEntry",
+)
 
 
 def working_data_changed(sender, instance, **kwargs):

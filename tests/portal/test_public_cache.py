@@ -448,3 +448,30 @@ def test_a_rendered_pdf_is_on_the_next_anonymous_page_and_detail(published, clie
     edition_render_pdf(edition_id=edition.pk)
     assert "being prepared" not in client.get(page).content.decode()
     assert APIClient().get(api).json()["current_edition"]["pdf_state"] == "ready"
+
+
+def _chart(html: str) -> str:
+    return html.split('<desc id="chart-desc">', 1)[1].split("</desc>", 1)[0]
+
+
+def test_the_dashboards_pipeline_is_kept_rendered_until_a_standard_changes(
+    lifecycle, world, client
+):
+    """The leader's "My work" renders its pipeline part once until any
+    standard changes (standards.views._pipeline_html); a transition shows at
+    once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    draft = lifecycle.draft(title="Counted at once")
+    client.force_login(world.leader)
+    with CaptureQueriesContext(connection) as first:
+        before = client.get("/dashboard/").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get("/dashboard/").content.decode()
+    assert len(again) < len(first)
+    assert _chart(kept) == _chart(before)
+    lifecycle.go(draft, "submit", world.member)
+    after = client.get("/dashboard/").content.decode()
+    assert _chart(after) != _chart(before)
+    assert "Expert review: 1" in _chart(after)

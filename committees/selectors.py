@@ -164,3 +164,14 @@ def experts_of_field(field: Field):
         .filter(kind=Role.Kind.EXPERT, field_id__in=ids, person__user__isnull=False)
         .select_related("person__user", "person__organisation")
     )
+
+
+def field_and_subfields(field_id) -> list[int]:
+    """The id of the field ``field_id`` and those of its subfields: what a
+    filter on a field keeps. A list of ids lets the standards' index on
+    their field answer, where "this field or its parent is it" joined every
+    standard to its field (60-116 ms at 100,000 standards, against 1-5)."""
+    return [
+        field_id,
+        *Field.objects.filter(parent_id=field_id).values_list("pk", flat=True),
+    ]

@@ -13,6 +13,7 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
 from catalogue.selectors import full_text_search, uses_tsvector
+from committees.selectors import field_and_subfields
 from portal.ids import IdFilter
 
 from .. import permissions as rules
@@ -143,7 +144,7 @@ class StandardFilter(filters.FilterSet):
                 Q(search_document__field_key=value)
                 | Q(search_document__field_parent_key=value)
             )
-        return queryset.filter(Q(field_id=value) | Q(field__parent_id=value))
+        return queryset.filter(field_id__in=field_and_subfields(value))
 
     def filter_work_item(self, queryset, name, value):
         if self._on_document():

@@ -19,6 +19,7 @@ from catalogue.selectors import (
     SEARCH_ORDERING,
     attach_snippets,
     bounded_count,
+    list_plans,
     ranked_search_page,
     search_plans,
 )
@@ -191,10 +192,13 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
 
     def paginate_queryset(self, queryset):
         q = self._search_query()
-        with search_plans(q):
+        visitor = self._for_visitor()
+        # A visitor's queries are bounded (a page, the first thousand ids):
+        # planned so (list_plans); a signed-in caller's count reads all.
+        with list_plans(q) if visitor else search_plans(q):
             if q and self._bounded_search():
                 page = self._bounded_search_page(queryset, q)
-            elif not q and self._for_visitor():
+            elif visitor:
                 page = self._bounded_list_page(queryset)
             else:
                 # The count for the pages and the date for Last-Modified in
@@ -216,10 +220,10 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         return not self.request.user.is_authenticated
 
     def _bounded_list_page(self, queryset):
-        """A visitor's list (no search): counted within bounds, as a search
-        is (``X-Count-Estimated: true`` beyond a thousand), where an exact
-        count read every standard the filters keep, on every first visit of
-        a filter combination."""
+        """A visitor's list (or search in another ``ordering``): counted
+        within bounds, as a search is (``X-Count-Estimated: true`` beyond a
+        thousand), where an exact count read every standard the filters keep
+        (300 ms for a common word ordered by title at 100,000 standards)."""
         count, estimated = bounded_count(queryset)
         self.known_count = count
         self.count_estimated = estimated

@@ -134,8 +134,12 @@ def test_public_page_and_catalogue_have_a_fixed_number_of_queries(
     # whether they are an expert assigned to it).
     # One more on the page: the meetings that discussed the standard.
     # One more on the catalogue (issue 19: 10 → 11): its first 1,001
-    # matches are found apart from their order (catalogue.selectors).
-    assert (small_detail, small_list) == (11, 11)
+    # matches are found apart from their order (catalogue.selectors). On
+    # PostgreSQL 4 more (issue 19, later): the planner's hints for its
+    # bounded queries, set and reset in a savepoint (catalogue.selectors.
+    # list_plans; 1 statement more outside a test's transaction).
+    hints = 4 if connection.vendor == "postgresql" else 0
+    assert (small_detail, small_list) == (11, 11 + hints)
     # The leader, who may take those actions (their roles, then the forms);
     # nothing unread about it after the first visit. Before: 12.
     leader_detail = reverse("standards:detail", kwargs={"pk": first.pk})

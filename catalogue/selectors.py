@@ -776,9 +776,9 @@ def attach_snippets(standards: list[Standard], q: str) -> None:
     ts_headline parsed and stemmed every word it was given: 27 ms for a page
     of 20 results of 8,000 characters each, about ten times this."""
     parsed = analysis.parse_query(q)
-    for standard in standards:
-        standard.snippet = _plain(standard.public_scope or "")
     if parsed.is_empty or not standards:
+        for standard in standards:
+            standard.snippet = _plain(standard.public_scope or "")
         return
     annotations = {}
     if parsed.words:
@@ -805,11 +805,10 @@ def attach_snippets(standards: list[Standard], q: str) -> None:
             snippet = _snippet(row["window"], parsed)
         found[row["pk"]] = snippet
     for standard in standards:
-        snippet = found.get(standard.pk) or _snippet(
-            standard.public_scope or "", parsed
+        scope = standard.public_scope or ""
+        standard.snippet = (
+            found.get(standard.pk) or _snippet(scope, parsed) or _plain(scope)
         )
-        if snippet:
-            standard.snippet = snippet
 
 
 def _plain(text: str) -> SafeString:

@@ -38,6 +38,17 @@ WORKING_MODELS = (
     "committees.Person",
     "committees.Role",
     "standards.HistoryEntry",
+    # What "My work" reads besides (standards.workspace.cached_workspace):
+    # whose turn it is (versions, experts, comments, recommendations,
+    # audits), the latest editions, and the meetings' actions.
+    "standards.Version",
+    "standards.ExpertAssignment",
+    "standards.Comment",
+    "standards.Recommendation",
+    "standards.Audit",
+    "standards.Edition",
+    "committees.Meeting",
+    "committees.ActionItem",
 )
 
 

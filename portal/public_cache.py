@@ -107,15 +107,20 @@ def _lookup(key: str, version_key: str = VERSION_KEY) -> tuple[int, Any]:
         logger.warning("The cache cannot be reached", exc_info=True)
         return 0, None
     version = found.get(version_key)
+    # X-Public-Cache tells of the public cache alone: the working data's
+    # entries (a signed-in person's own pages) leave it unset.
+    public = version_key == VERSION_KEY
     if version is None:
-        _outcome.set("miss")
+        if public:
+            _outcome.set("miss")
         return public_version(version_key), None
     entry = found.get(key)
     if entry is not None and entry[0] == version:
-        if not _outcome.get():
+        if public and not _outcome.get():
             _outcome.set("hit")
         return version, entry[1]
-    _outcome.set("miss")
+    if public:
+        _outcome.set("miss")
     return version, None
 
 

@@ -976,7 +976,7 @@ def dashboard(request):
     """The "My work" page, every signed-in person's home: what waits on
     them, their drafts and reviews, the periodic reviews due, by role; then
     the whole pipeline for those who see it."""
-    work = workspace.workspace(request.user)
+    work = workspace.cached_workspace(request.user)
     context = {"work": work}
     if permissions.can_see_pipeline(request.user):
         context["pipeline_html"] = _pipeline_html(request, work)

@@ -475,3 +475,38 @@ def test_the_dashboards_pipeline_is_kept_rendered_until_a_standard_changes(
     after = client.get("/dashboard/").content.decode()
     assert _chart(after) != _chart(before)
     assert "Expert review: 1" in _chart(after)
+
+
+def test_my_work_is_kept_per_person_until_what_it_shows_changes(
+    lifecycle, world, client
+):
+    """ "My work" is read back for the same person until anything it shows
+    changes (standards.workspace.cached_workspace): a recommendation or a
+    new draft is there on the next visit; another person's
+    page is their own; no X-Public-Cache header (not the public cache)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from standards import services
+
+    standard = lifecycle.in_review(title="Under review by two")
+    client.force_login(world.expert1)
+    with CaptureQueriesContext(connection) as first:
+        before = client.get("/dashboard/")
+    assert (
+        "No recommendation of yours on the current version" in before.content.decode()
+    )
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get("/dashboard/")
+    assert len(again) < len(first)
+    assert "X-Public-Cache" not in kept
+    services.recommendation_give(
+        standard_id=standard.pk, actor=world.expert1, decision="approve"
+    )
+    assert "Your recommendation: Approve" in client.get("/dashboard/").content.decode()
+    client.force_login(world.expert2)
+    page = client.get("/dashboard/").content.decode()
+    assert "No recommendation of yours on the current version" in page
+    client.force_login(world.member)
+    lifecycle.draft(title="A second draft of theirs")
+    assert "A second draft of theirs" in client.get("/dashboard/").content.decode()

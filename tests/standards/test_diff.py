@@ -111,3 +111,19 @@ def test_punctuation_between_two_changes_is_marked_with_them():
 
 def test_same_texts_give_an_empty_diff():
     assert version_diff("a\nb", "a\nb").is_empty
+
+
+def test_the_rows_of_an_inline_diff_are_written_numbered_marked_and_escaped():
+    from standards.templatetags.standards_tags import diff_rows
+
+    html = diff_rows(version_diff("a\nSay <b>hi</b>\n", "a\nSay <script>x</script>\n"))
+    assert (
+        '<tr class="diff-equal"><td class="diff-number">1</td>'
+        '<td class="diff-number">1</td><td class="diff-mark"></td>'
+        '<td class="diff-text">a</td></tr>'
+    ) in html
+    assert '<tr class="diff-delete"><td class="diff-number">2</td>' in html
+    assert '<td class="diff-number"></td><td class="diff-mark">−</td>' in html
+    assert '<td class="diff-mark">+</td>' in html
+    assert "<script>" not in html
+    assert "&lt;<ins>script&gt;x&lt;/script</ins>&gt;" in html

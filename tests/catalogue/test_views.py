@@ -283,6 +283,12 @@ def test_queries_do_not_grow_from_10_to_200_standards(client, world, address, pa
     expected = QUERIES[address, params.get("q", "")]
     if connection.vendor == "postgresql" and address == "/standards/":
         expected += 4
+    if connection.vendor != "postgresql" and "field" in params:
+        # Without the search documents' filters (SQLite), a field filter
+        # reads its subfields' ids first (committees.selectors.
+        # field_and_subfields): one small query, where "the field or its
+        # parent" joined every standard to its field.
+        expected += 1
     assert small == expected
     bulk_public_standards(
         190, field=world.subfield, organisation=world.organisation, start=10

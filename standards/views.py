@@ -991,12 +991,7 @@ def _pipeline_html(request, work) -> str:
     by field and state, the chart and the tables cost tens of milliseconds
     on every visit of the leader and the deputy leaders."""
     user = request.user
-    parts = (
-        user.pk,
-        timezone.localdate().isoformat(),
-        timezone.get_current_timezone_name(),
-        work.review_due is None,
-    )
+    parts = (*workspace.person_today(user), work.review_due is None)
 
     def render_part() -> str:
         context = {**_pipeline_context(user), "work": work}

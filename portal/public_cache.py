@@ -2,10 +2,12 @@
 
 Whatever changes what a public page or the public API shows (a public
 standard, an edition, the search index, a field, an organisation, a work
-item) bumps the version: at once, so the writer's own transaction never
-reads an older entry, and again once its transaction has committed, so that
-an entry computed by another request from the data just before the commit
-is never read again. Entries of older versions are left to expire; the
+item) bumps the version: before the writer's own thread next reads the
+cache, so that it never reads an entry older than its change, and once its
+transaction has committed, so that an entry computed by another request
+from the data just before the commit is never read again. A transaction
+that saves many rows renews the version once for its reads and once at its
+commit, not twice per row (each renewal is a round trip to the cache). Entries of older versions are left to expire; the
 timeout (``PORTAL_PUBLIC_CACHE_TIMEOUT``, 0 turns the cache off) bounds how
 long an entry may outlive a change the version did not see (a bulk UPDATE,
 or a change made while the cache was unreachable).
@@ -49,12 +51,20 @@ _outcome: contextvars.ContextVar[str] = contextvars.ContextVar(
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "Allow")
 
 
+# The versions this thread changed the data of since it last renewed them:
+# renewed before its next read of the cache (``_settle``), and by the commit.
+_pending: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "public_cache_pending", default=frozenset()
+)
+
+
 def public_version(version_key: str = VERSION_KEY) -> int:
     """The current version of the public data (or of the data of
     ``version_key``); ``0`` when the cache is off or cannot be reached
     (nothing is then read from or written to it)."""
     if not settings.PUBLIC_CACHE_TIMEOUT:
         return 0
+    _settle(version_key)
     try:
         version = cache.get(version_key)
         if version is None:
@@ -68,8 +78,38 @@ def public_version(version_key: str = VERSION_KEY) -> int:
 
 def bump_public_version() -> None:
     """The public data changed (or is changing in the current transaction)."""
-    renew_public_version()
-    transaction.on_commit(renew_public_version)
+    _bump(VERSION_KEY, _renew_public_after_commit)
+
+
+def _bump(version_key: str, after_commit: Callable[[], None]) -> None:
+    """Renew ``version_key`` before this thread next reads the cache, and
+    once the current transaction commits (at once outside a transaction):
+    one renewal at the commit however many rows the transaction saves."""
+    _pending.set(_pending.get() | {version_key})
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        entry[1] is after_commit for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(after_commit)
+
+
+def _settle(version_key: str) -> None:
+    """Renew ``version_key`` now if this thread changed its data since it
+    last did: its reads must not find an entry computed before the change."""
+    pending = _pending.get()
+    if version_key in pending:
+        _pending.set(pending - {version_key})
+        renew_public_version(version_key)
+
+
+def _renewed_after_commit(version_key: str) -> None:
+    _pending.set(_pending.get() - {version_key})
+    renew_public_version(version_key)
+
+
+def _renew_public_after_commit() -> None:
+    _renewed_after_commit(VERSION_KEY)
 
 
 def renew_public_version(version_key: str = VERSION_KEY) -> None:
@@ -101,6 +141,7 @@ def _lookup(key: str, version_key: str = VERSION_KEY) -> tuple[int, Any]:
     when the cache is off or cannot be reached."""
     if not settings.PUBLIC_CACHE_TIMEOUT:
         return 0, None
+    _settle(version_key)
     try:
         found = cache.get_many([version_key, key])
     except Exception:  # any backend's connection error
@@ -152,8 +193,11 @@ WORKING_VERSION_KEY = "working-data:version"
 
 
 def bump_working_version() -> None:
-    renew_public_version(WORKING_VERSION_KEY)
-    transaction.on_commit(lambda: renew_public_version(WORKING_VERSION_KEY))
+    _bump(WORKING_VERSION_KEY, _renew_working_after_commit)
+
+
+def _renew_working_after_commit() -> None:
+    _renewed_after_commit(WORKING_VERSION_KEY)
 
 
 def cached_working(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:

@@ -118,14 +118,36 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(problem)
 
 
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a whole module's tests, rolled back after the
+    last: rows a module's fixtures make once (asking for this one, and
+    writing within ``django_db_blocker.unblock()``) are there for each of
+    its tests, whose own changes are still rolled back after each (its
+    savepoint), as Django's ``TestCase.setUpTestData`` does for a class.
+    Not for a module with ``transaction=True`` tests or a live server."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_public_cache():
     """Each test's database starts again from the same rows, so what an
     earlier test left in the public cache must not be read: a new version of
     the public data makes it unreachable (without emptying a shared cache)."""
-    from portal.public_cache import renew_public_version
+    from portal import public_cache
 
-    renew_public_version()
+    public_cache._pending.set(frozenset())  # an earlier test's writes
+    public_cache.renew_public_version()
 
 
 @pytest.fixture(autouse=True)

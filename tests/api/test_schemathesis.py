@@ -20,6 +20,7 @@ from schemathesis.checks import (
 )
 
 from accounts.services import token_create
+from tests.standards.conftest import Lifecycle, make_world
 
 from . import conftest
 
@@ -72,12 +73,21 @@ def _keep_the_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def sample_data(lifecycle, world):
-    """Something behind the ids: a published standard and a draft in review."""
-    lifecycle.published()
-    lifecycle.at("expert_review", title="In review")
+@pytest.fixture(scope="module")
+def sample_data(module_db, django_db_blocker):
+    """Something behind the ids: a published standard and a draft in review,
+    made once for the module (each test's own writes are rolled back)."""
+    with django_db_blocker.unblock():
+        world = make_world()
+        lifecycle = Lifecycle(world)
+        lifecycle.published()
+        lifecycle.at("expert_review", title="In review")
     return world
+
+
+@pytest.fixture
+def member_secret(sample_data):
+    return token_create(actor=sample_data.member, name="schemathesis").secret
 
 
 @pytest.mark.django_db
@@ -88,26 +98,20 @@ def test_api_anonymous(case, sample_data):
     case.call_and_validate(checks=CHECKS)
 
 
-def _call_as_member(case, world):
-    if not hasattr(world, "_member_secret"):
-        world._member_secret = token_create(
-            actor=world.member, name="schemathesis"
-        ).secret
+def _call_as_member(case, secret):
     conftest.SCHEMATHESIS_CASES["member"] += 1
-    case.call_and_validate(
-        checks=CHECKS, headers={"Authorization": f"Bearer {world._member_secret}"}
-    )
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Bearer {secret}"})
 
 
 @pytest.mark.django_db
 @member_reads.parametrize()
 @HYPOTHESIS
-def test_api_reads_as_member(case, sample_data):
-    _call_as_member(case, sample_data)
+def test_api_reads_as_member(case, member_secret):
+    _call_as_member(case, member_secret)
 
 
 @pytest.mark.django_db
 @member_writes.parametrize()
 @HYPOTHESIS
-def test_api_writes_as_member(case, sample_data):
-    _call_as_member(case, sample_data)
+def test_api_writes_as_member(case, member_secret):
+    _call_as_member(case, member_secret)

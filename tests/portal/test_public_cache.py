@@ -1,8 +1,11 @@
 """The public cache: what anonymous readers and the public API are served
 again until the public data changes, and never after it did."""
 
+from unittest.mock import patch
+
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -58,6 +61,51 @@ def test_a_public_change_bumps_the_version_now_and_after_commit(
         assert public_cache.public_version() > before  # at once
         during = public_cache.public_version()
     assert public_cache.public_version() > during  # and after the commit
+
+
+def test_a_transaction_renews_the_version_once_for_its_reads_and_once_at_commit(
+    db, django_capture_on_commit_callbacks
+):
+    """Each renewal is a round trip to the cache: a transaction saving many
+    public rows renews once before its next read and once at its commit."""
+    renewals = Counter()
+    original = public_cache.renew_public_version
+
+    def counted(version_key=public_cache.VERSION_KEY):
+        renewals.calls += version_key == public_cache.VERSION_KEY
+        original(version_key)
+
+    before = public_cache.public_version()
+    with (
+        patch.object(public_cache, "renew_public_version", counted),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        for name in ("Robotics Field", "Vision Field", "Speech Field"):
+            FieldFactory(name=name)
+        assert renewals.calls == 0  # nothing read yet
+        during = public_cache.public_version()
+        assert during > before
+        assert renewals.calls == 1
+        FieldFactory(name="Law Field")
+        assert public_cache.public_version() > during  # read again: renewed
+        assert renewals.calls == 2
+    assert callbacks.count(public_cache._renew_public_after_commit) == 1
+    assert renewals.calls == 3  # the commit's
+    assert public_cache.public_version() > during
+
+
+def test_a_rolled_back_change_still_renews_after_a_later_commit(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                FieldFactory(name="Robotics Field")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        FieldFactory(name="Vision Field")
+    assert callbacks.count(public_cache._renew_public_after_commit) == 1
 
 
 def test_a_draft_edit_leaves_the_public_version_alone(lifecycle):

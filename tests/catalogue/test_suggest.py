@@ -10,7 +10,18 @@ from catalogue import selectors
 from catalogue.models import SearchDocument
 from standards import services
 
-from .conftest import AGENTS, BENCHMARK, CHATBOTS, DATA, MEDICAL, TRANSPARENCY
+from .conftest import (
+    AGENTS,
+    BENCHMARK,
+    CHATBOTS,
+    DATA,
+    MEDICAL,
+    TRANSPARENCY,
+    shared_corpus,
+)
+
+# One corpus for the module's tests (each test's writes are rolled back).
+corpus, world, lifecycle = shared_corpus()
 
 ADDRESS = "/standards/suggest"
 

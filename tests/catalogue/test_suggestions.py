@@ -7,7 +7,10 @@ from catalogue import selectors
 from catalogue.forms import CatalogueForm
 from standards import services
 
-from .conftest import MEDICAL
+from .conftest import MEDICAL, shared_corpus
+
+# One corpus for the module's tests (each test's writes are rolled back).
+corpus, world, lifecycle = shared_corpus()
 
 
 def filters(**data):

@@ -3,6 +3,12 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 
+
+@pytest.fixture
+def working_group(db, working_group_once):
+    """Loaded once for the module (each test's writes are rolled back)."""
+
+
 ADMIN_PAGES = [
     "admin:index",
     "admin:committees_person_changelist",

@@ -5,6 +5,12 @@ from django.utils.html import escape
 from committees.models import Meeting, Person, Role
 from tests.factories import FieldFactory, RoleFactory
 
+
+@pytest.fixture
+def working_group(db, working_group_once):
+    """Loaded once for the module (each test's writes are rolled back)."""
+
+
 # The session-free committees page: the leaders, the top-level fields, their
 # deputies, their subfields and the subfields' deputies.
 QUERIES = 5

@@ -11,8 +11,8 @@ from tests.factories import StandardFactory, UserFactory, VersionFactory
 
 
 @pytest.fixture
-def working_group(db):
-    call_command("load_working_group", verbosity=0)
+def working_group(db, working_group_once):
+    """Loaded once for the module (each test's writes are rolled back)."""
 
 
 def _page(client, url):

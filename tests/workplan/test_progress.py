@@ -15,6 +15,11 @@ from workplan.models import WorkItem
 from workplan.selectors import progress_of
 
 
+@pytest.fixture
+def working_group(db, working_group_once):
+    """Loaded once for the module (each test's writes are rolled back)."""
+
+
 def test_progress_of_counts_by_state():
     progress = progress_of(
         [("draft", "Draft", 1), ("audit", "Audit", 1), ("published", "Published", 2)]
@@ -128,10 +133,13 @@ def test_dashboard_shows_the_work_plan_progress_in_a_fixed_number_of_queries(
 
 
 @pytest.mark.django_db
-def test_a_standard_under_renewal_counts_as_published_as_the_public_sees_it():
+def test_a_standard_under_renewal_counts_as_published_as_the_public_sees_it(
+    working_group,
+):
     from workplan.selectors import counts_by_state
 
-    item = WorkItem.objects.create(title="Evaluation", slug="evaluation", order=1)
+    # An item of its own, after the seed's.
+    item = WorkItem.objects.create(title="Evaluation", slug="evaluation", order=1000)
     renewal, draft = StandardFactory(work_item=item), StandardFactory(work_item=item)
     # A renewal: it has an edition in force and its state is a draft's again.
     Standard.objects.filter(pk=renewal.pk).update(has_edition=True, status="draft")

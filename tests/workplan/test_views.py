@@ -6,6 +6,11 @@ from tests.factories import StandardFactory
 from workplan.models import WorkItem
 
 
+@pytest.fixture
+def working_group(db, working_group_once):
+    """Loaded once for the module (each test's writes are rolled back)."""
+
+
 def _page(client, url):
     response = client.get(url)
     assert response.status_code == 200

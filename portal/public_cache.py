@@ -7,10 +7,11 @@ cache, so that it never reads an entry older than its change, and once its
 transaction has committed, so that an entry computed by another request
 from the data just before the commit is never read again. A transaction
 that saves many rows renews the version once for its reads and once at its
-commit, not twice per row (each renewal is a round trip to the cache). Entries of older versions are left to expire; the
-timeout (``PORTAL_PUBLIC_CACHE_TIMEOUT``, 0 turns the cache off) bounds how
-long an entry may outlive a change the version did not see (a bulk UPDATE,
-or a change made while the cache was unreachable).
+commit, not twice per row (each renewal is a round trip to the cache).
+Entries of older versions are left to expire; the timeout
+(``PORTAL_PUBLIC_CACHE_TIMEOUT``, 0 turns the cache off) bounds how long an
+entry may outlive a change the version did not see (a bulk UPDATE, or a
+change made while the cache was unreachable).
 
 The version lives in the cache itself; a deployment of several processes
 needs a shared cache (``REDIS_URL``), as it does for Celery. When the version

@@ -73,8 +73,9 @@ migrate: install
 
 # Tests run like production (DJANGO_DEBUG unset), apart from static storage.
 # `make test` is every test but the slow suite (the tests that drive a browser,
-# start a Celery worker or generate a client: marker `slow`, set in
-# tests/conftest.py), so that it stays under ten minutes on two cores;
+# start a Celery worker, generate a client or fuzz the API from its schema:
+# marker `slow`, set in tests/conftest.py), so that it stays under ten
+# minutes on two cores;
 # `make test-slow` runs those, `make test-all` both, and CI runs both.
 PYTEST := env -u DJANGO_DEBUG $(PY) -m pytest -n $(TEST_WORKERS) --dist load
 

@@ -88,11 +88,11 @@ SERVICE_CHECKS = {
 }
 
 
-# The markers of the slow suite: a headless browser, a generated client, or a
-# Celery worker of its own. `make test` leaves them out (-m "not slow") so it
-# stays within its ten minutes on two cores; `make test-slow` runs them and CI
-# runs both.
-SLOW_MARKERS = ("browser", "client", "worker")
+# The markers of the slow suite: a headless browser, a generated client, a
+# Celery worker of its own, or thousands of requests generated from the API
+# schema. `make test` leaves them out (-m "not slow") so it stays within its
+# ten minutes on two cores; `make test-slow` runs them and CI runs both.
+SLOW_MARKERS = ("browser", "client", "worker", "fuzz")
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -24,6 +24,10 @@ from tests.standards.conftest import Lifecycle, make_world
 
 from . import conftest
 
+# Part of the slow suite (`make test-slow`, run by CI after `make test`):
+# about 4,400 requests, a minute and a half of the two cores.
+pytestmark = pytest.mark.fuzz
+
 # Examples per operation of the fuzzing phase; CI may raise it.
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 CHECKS = [

@@ -49,6 +49,9 @@ WORKING_MODELS = (
     "standards.Edition",
     "committees.Meeting",
     "committees.ActionItem",
+    # The review queue (standards.workspace.cached_review_queue) and the
+    # drafts' rows name their organisation.
+    "committees.Organisation",
 )
 
 

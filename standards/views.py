@@ -934,7 +934,7 @@ def review(request):
     return render(
         request,
         "standards/review.html",
-        {"queue": selectors.review_queue(request.user)},
+        {"queue": workspace.cached_review_queue(request.user)},
     )
 
 

@@ -44,8 +44,10 @@ from .models import (
 )
 from .selectors import (
     DRAFT_CYCLE,
+    ReviewQueue,
     _queue_parts,
     _with_turns,
+    review_queue,
     with_turn_prefetch,
 )
 
@@ -450,6 +452,15 @@ def cached_workspace(user) -> Workspace:
     time zone and language: 50-85 ms of queries and Python at 10,000
     standards on every visit of "My work", 1-2 ms to read back."""
     return cached_working("workspace", person_today(user), lambda: workspace(user))
+
+
+def cached_review_queue(user) -> ReviewQueue:
+    """``selectors.review_queue(user)``, kept per person as "My work" is
+    (``cached_workspace``): every model the queue shows bumps the working
+    data's version, and the day is part of the key (days waiting)."""
+    return cached_working(
+        "review-queue", person_today(user), lambda: review_queue(user)
+    )
 
 
 def person_today(user) -> tuple:

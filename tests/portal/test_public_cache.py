@@ -558,3 +558,44 @@ def test_my_work_is_kept_per_person_until_what_it_shows_changes(
     client.force_login(world.member)
     lifecycle.draft(title="A second draft of theirs")
     assert "A second draft of theirs" in client.get("/dashboard/").content.decode()
+
+
+def test_the_review_queue_is_kept_per_person_until_what_it_shows_changes(
+    lifecycle, world, client
+):
+    """A deputy's review queue is read back until anything it shows changes
+    (standards.workspace.cached_review_queue): a submission, an
+    organisation's new name; another deputy's queue is their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from standards import services
+
+    standard = lifecycle.in_review(title="Already in review")
+    client.force_login(world.deputy)
+    with CaptureQueriesContext(connection) as first:
+        before = client.get("/review/").content.decode()
+    assert "Already in review" in before
+    assert "A new draft" not in before
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get("/review/")
+    assert len(again) < len(first)
+    main = before.split("<main", 1)[1].split("</main>", 1)[0]
+    assert kept.content.decode().split("<main", 1)[1].startswith(main)
+    assert "X-Public-Cache" not in kept
+    lifecycle.draft(title="A new draft")
+    assert "A new draft" in client.get("/review/").content.decode()
+    for expert in (world.expert1, world.expert2):
+        services.recommendation_give(
+            standard_id=standard.pk, actor=expert, decision="approve"
+        )
+    assert "advance to audit or request changes" in (
+        client.get("/review/").content.decode()
+    )
+    world.organisation.name = "Peking University Health Science Center"
+    world.organisation.save()
+    assert "Peking University Health Science Center" in (
+        client.get("/review/").content.decode()
+    )
+    client.force_login(world.other_deputy)
+    assert "Already in review" not in client.get("/review/").content.decode()

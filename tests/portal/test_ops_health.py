@@ -34,7 +34,7 @@ def broker(redis_with_password, settings, clean_heartbeats):
     settings.CELERY_BROKER_URL = redis_with_password.url
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": redis_with_password.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -15,7 +15,7 @@ from tests.factories import FieldFactory, PersonFactory
 
 UNREACHABLE_CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.PortalRedisCache",
         # Nothing listens on port 1: every cache call fails at once.
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
@@ -301,10 +301,14 @@ def test_the_browsable_api_page_is_never_cached(published):
 
 @pytest.mark.redis
 def test_the_public_cache_runs_on_djangos_own_redis_cache():
+    """Django's Redis cache, keeping one client per pool (portal.cache)."""
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    assert type(caches["default"]) is RedisCache
+    from portal.cache import PortalRedisCache
+
+    assert type(caches["default"]) is PortalRedisCache
+    assert isinstance(caches["default"], RedisCache)
     before = public_cache.public_version()
     public_cache.renew_public_version()  # INCR
     assert public_cache.public_version() == before + 1

@@ -111,7 +111,7 @@ def test_database_and_redis_urls_switch_to_the_real_stack(tmp_path):
 
     assert shown == {
         "engine": "django.db.backends.postgresql",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "portal.cache.PortalRedisCache",
         "eager": False,
         "broker": "redis://cache.example.org:6379/0",
         "email": "django.core.mail.backends.smtp.EmailBackend",

@@ -31,6 +31,7 @@ from .. import selectors, services
 from ..models import Edition, Standard
 from .filters import EditionFilter, StandardFilter
 from .inputs import StandardCreateInput, StandardUpdateInput, validated
+from .rows import rows_of, standard_values, visitor_rows
 from .serializers import (
     EditionDetailSerializer,
     EditionSerializer,
@@ -85,8 +86,7 @@ def _standards_for(user):
 
 class RankedResults:
     """A visitor's search results as the paginator slices them: each slice
-    is ranked within bounds (``ranked_search_page``) and read with what the
-    list shows."""
+    is ranked within bounds (``ranked_search_page``), its ids best first."""
 
     def __init__(self, queryset, base, q: str, count: int):
         self.queryset, self.base, self.q, self._count = queryset, base, q, count
@@ -99,11 +99,9 @@ class RankedResults:
 
     def __getitem__(self, window: slice) -> list:
         start = window.start or 0
-        ids = ranked_search_page(
+        return ranked_search_page(
             self.queryset, self.base, self.q, start, window.stop - start
         )
-        found = self.queryset.order_by().in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
 
 
 def check_standard_if_match(request, standard_id) -> None:
@@ -190,23 +188,36 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
     def get_queryset(self):
         return _standards_for(self.request.user)
 
-    def paginate_queryset(self, queryset):
+    def list(self, request, *args, **kwargs):
+        """A visitor's page is written from plain values (``rows``): the
+        same rows as the serializer's, which writes everyone else's."""
+        if not self._for_visitor():
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
         q = self._search_query()
-        visitor = self._for_visitor()
         # A visitor's queries are bounded (a page, the first thousand ids):
-        # planned so (list_plans); a signed-in caller's count reads all.
-        with list_plans(q) if visitor else search_plans(q):
+        # planned so (list_plans).
+        snippets_for = q if request.query_params.get("snippets") in TRUE_VALUES else ""
+        with list_plans(q):
             if q and self._bounded_search():
-                page = self._bounded_search_page(queryset, q)
-            elif visitor:
-                page = self._bounded_list_page(queryset)
+                ids = self._bounded_search_page(queryset, q)
+                rows = visitor_rows(queryset, ids, request, snippets_for=snippets_for)
             else:
-                # The count for the pages and the date for Last-Modified in
-                # one query.
-                figures = queryset.aggregate(count=Count("pk"), last=Max("updated"))
-                self.known_count = figures["count"]
-                self._last_modified = figures["last"]
-                page = super().paginate_queryset(queryset)
+                page = self._bounded_list_page(standard_values(queryset))
+                rows = rows_of(page, request, snippets_for=snippets_for)
+        return self.get_paginated_response(rows)
+
+    def paginate_queryset(self, queryset):
+        """A signed-in caller's page: counted whole, for its drafts are
+        found outside the search index (a visitor's: ``list``)."""
+        q = self._search_query()
+        with search_plans(q):
+            # The count for the pages and the date for Last-Modified in one
+            # query.
+            figures = queryset.aggregate(count=Count("pk"), last=Max("updated"))
+            self.known_count = figures["count"]
+            self._last_modified = figures["last"]
+            page = super().paginate_queryset(queryset)
         if page is not None:
             _mark_draft_audience(page, self.request.user)
             if self.request.query_params.get("snippets") in TRUE_VALUES:

@@ -10,6 +10,8 @@ Environment (all optional):
   BENCH_DURATION      seconds of load per address (default 10)
   BENCH_CONNECTIONS   wrk connections (default 4), BENCH_THREADS (default 2)
   BENCH_PORT          default 8765
+  BENCH_GUNICORN_THREADS  threads per worker (gunicorn's gthread workers);
+                      unset, the sync workers of production (Dockerfile)
   BENCH_REDIS_URL     the cache shared by the workers, as in production
                       (default redis://127.0.0.1:6379/14, emptied first;
                       "" = each worker's own memory)
@@ -70,6 +72,8 @@ DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# Threads per gunicorn worker (gthread); none, as in production, by default.
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "0"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 UNCACHED = os.environ.get("BENCH_UNCACHED", "1") == "1"
 ONLY = [w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
@@ -226,6 +230,7 @@ def serve(*, cached: bool = True):
             "portal.wsgi:application",
             "--workers",
             "2",
+            *(["--threads", str(GUNICORN_THREADS)] if GUNICORN_THREADS else []),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -662,6 +667,7 @@ def main() -> int:
             "connections": CONNECTIONS,
             "threads": THREADS,
             "gunicorn_workers": 2,
+            "gunicorn_threads": GUNICORN_THREADS or 1,
         },
         "cache": REDIS_URL or "each worker's memory",
         "standards": STANDARDS,

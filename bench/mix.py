@@ -29,6 +29,7 @@ time" in the report.
 import http.client
 import json
 import math
+import os
 import random
 import re
 import threading
@@ -327,6 +328,8 @@ def replay(
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    if os.environ.get("BENCH_MIX_RECORDS"):  # every request, for a closer look
+        Path(os.environ["BENCH_MIX_RECORDS"]).write_text(json.dumps(records))
     return summarise(records, wall, clients)
 
 

@@ -25,7 +25,9 @@ Environment (all optional):
   BENCH_MIX           1 (default) replays the request mix first (bench/mix.py):
                       BENCH_MIX_REQUESTS (4000), BENCH_MIX_CLIENTS (4),
                       BENCH_MIX_SEED (19), BENCH_MIX_ZIPF (1.0); BENCH_MIX_LOG
-                      replays a log written before (bench/mix-<n>.jsonl)
+                      replays a log written before (bench/mix-<n>.jsonl);
+                      BENCH_MIX_RECORDS=FILE writes every request's kind,
+                      time, status, cache outcome and address there (JSON)
   BENCH_ADDRESSES     1 (default) then measures each address alone with wrk
   BENCH_PUBLISH       certified standards the leader publishes through the API
                       during the first pass, one after the other (default 5;

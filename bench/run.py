@@ -570,11 +570,12 @@ def mix_log(size: int) -> tuple[list, Path]:
     return log_, path
 
 
-# Every table, index and TOAST table of the data set, read into the
-# operating system's page cache (pg_prewarm, in PostgreSQL's contrib).
+# Every table, index and TOAST table of the data set, read into PostgreSQL's
+# shared buffers as far as they hold it, and so through the operating
+# system's page cache (pg_prewarm, in PostgreSQL's contrib).
 PREWARM = """
 CREATE EXTENSION IF NOT EXISTS pg_prewarm;
-SELECT pg_size_pretty(sum(pg_prewarm(c.oid::regclass, 'read'))
+SELECT pg_size_pretty(sum(pg_prewarm(c.oid::regclass, 'buffer'))
                       * current_setting('block_size')::bigint)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't', 'm')

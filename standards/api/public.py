@@ -201,7 +201,11 @@ class StandardList(ConditionalGetMixin, generics.ListAPIView):
         with list_plans(q):
             if q and self._bounded_search():
                 ids = self._bounded_search_page(queryset, q)
-                rows = visitor_rows(queryset, ids, request, snippets_for=snippets_for)
+                # Found by the search: read as what the visitor may see,
+                # without matching their long vectors again.
+                rows = visitor_rows(
+                    self.get_queryset(), ids, request, snippets_for=snippets_for
+                )
             else:
                 page = self._bounded_list_page(standard_values(queryset))
                 rows = rows_of(page, request, snippets_for=snippets_for)

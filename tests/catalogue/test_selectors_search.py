@@ -161,7 +161,7 @@ def test_postgres_and_the_embedded_method_agree(corpus, monkeypatch):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(
-    ("q", "index"), [("evaluation", "search_english_gin"), ("评测", "search_cjk_gin")]
+    ("q", "index"), [("evaluation", "search_gin"), ("评测", "search_gin")]
 )
 def test_postgres_search_uses_the_gin_indexes(corpus, client, q, index):
     """The search page's query of the matches is planned on the GIN index as
@@ -193,6 +193,65 @@ def test_postgres_search_uses_the_gin_indexes(corpus, client, q, index):
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone() == ("on",)
+
+
+def _plans_of_matches(run) -> list[str]:
+    """The plans of the queries of the long vectors' matches that ``run()``
+    makes, as it makes them."""
+    from django.db import connection
+
+    plans = []
+
+    def explain(execute, sql, params, many, context):
+        if sql.startswith("SELECT") and re.search(r'"(english|cjk)_vector" @@', sql):
+            execute("EXPLAIN " + sql, params, many, context)
+            plans.append("\n".join(row[0] for row in context["cursor"].fetchall()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explain):
+        run()
+    return plans
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("address", "params", "key"),
+    [
+        ("/standards/", {"q": "evaluation", "status": "abolished"}, "public_state"),
+        ("/standards/", {"q": "评测", "organisation": "slug"}, "organisation_key"),
+        (
+            "/api/v1/standards/",
+            {"q": "agents", "organisation": "pk"},
+            "organisation_key",
+        ),
+        # A field is the field or its parent: an OR, which the planner may
+        # check on the rows the index found (inline columns, no long vector).
+        ("/api/v1/standards/", {"q": "models", "field": "pk"}, None),
+    ],
+)
+def test_a_search_and_its_filter_are_found_in_one_index(
+    corpus, client, address, params, key
+):
+    """The matches of a search with a filter come from the one GIN index
+    that holds the vectors and the filters (catalogue migration 0007), the
+    filter in its condition too: never a filter's candidates, each checked
+    against its long vector (read whole from TOAST)."""
+    w = corpus.world
+    if "organisation" in params:
+        organisation = w.other_organisation
+        params["organisation"] = getattr(organisation, params["organisation"])
+    if "field" in params:
+        params["field"] = w.field.pk
+    plans = _plans_of_matches(lambda: client.get(address, params))
+    assert plans, params
+    for plan in plans:
+        lines = plan.splitlines()
+        conditions = [line for line in lines if "Index Cond" in line]
+        assert any("Index Scan on search_gin" in line for line in lines), plan
+        assert any("@@" in c for c in conditions), plan
+        if key:
+            assert any("@@" in c and key in c for c in conditions), plan
+        assert not [line for line in lines if "Filter:" in line and "@@" in line], plan
 
 
 @pytest.mark.postgres

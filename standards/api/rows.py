@@ -13,12 +13,12 @@ other caller's rows.
 
 from types import SimpleNamespace
 
-from django.urls import reverse
 from rest_framework import serializers
 
 from catalogue.selectors import attach_snippets
 
-from ..models import Edition, Status, public_status_of
+from ..models import Edition, PublicStatus, Status, public_status_of
+from .serializers import edition_pdf_addresses
 
 # DRF's own formatting (ISO 8601, in the current time zone, "Z" for UTC).
 _DATETIME = serializers.DateTimeField()
@@ -69,9 +69,6 @@ EDITION_VALUES = (
     "pdf_pages",
     "pdf_sha256",
 )
-DRAFT_CYCLE = frozenset(
-    {Status.DRAFT, Status.EXPERT_REVIEW, Status.AUDIT, Status.CERTIFIED}
-)
 
 
 def _date(value):
@@ -84,16 +81,12 @@ def _datetime(value):
 
 def _edition_row(edition: dict, request) -> dict:
     """An edition as ``EditionSerializer`` writes it."""
-    ready = edition["pdf_state"] == Edition.PdfState.READY and edition["pdf"]
     pdf_url = pdf_download_url = None
-    if ready:
-        pdf_url = request.build_absolute_uri(
-            reverse("standards_pdf:edition_pdf", kwargs={"pk": edition["id"]})
-        )
-        pdf_download_url = request.build_absolute_uri(
-            reverse(
-                "api:standard-edition-pdf",
-                kwargs={"pk": edition["standard_id"], "edition": edition["edition"]},
+    if edition["pdf_state"] == Edition.PdfState.READY and edition["pdf"]:
+        pdf_url, pdf_download_url = (
+            request.build_absolute_uri(address)
+            for address in edition_pdf_addresses(
+                edition["id"], edition["standard_id"], edition["edition"]
             )
         )
     return {
@@ -126,8 +119,8 @@ def _row(standard: dict, edition: dict | None, request) -> dict:
     # The public record (Standard.public_title and the rest): the current
     # edition's, else (hand-made data, public without an edition) its own.
     record = edition if public and edition is not None else standard
-    under_renewal = public and standard["status"] in DRAFT_CYCLE
     public_status = public_status_of(status=standard["status"], has_edition=public)
+    under_renewal = public_status == PublicStatus.UNDER_RENEWAL
     work_item = None
     if standard["work_item_id"] is not None:
         work_item = {
@@ -182,8 +175,8 @@ def standard_values(queryset):
 
 
 def visitor_rows(queryset, ids: list[int], request, *, snippets_for: str = "") -> list:
-    """The rows of the standards ``ids`` of ``queryset`` (the list as the
-    visitor may read it, filtered), in the order of ``ids`` (``rows_of``)."""
+    """The rows of the standards ``ids`` that ``queryset`` (what the visitor
+    may read) holds, in the order of ``ids`` (``rows_of``)."""
     if not ids:
         return []
     found = {

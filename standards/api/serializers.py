@@ -31,6 +31,17 @@ from ..models import (
 from .inputs import LanguageField
 
 
+def edition_pdf_addresses(pk: int, standard_id: int, edition: int) -> tuple[str, str]:
+    """An edition's PDF: its download page (which checks visibility), and
+    the file itself in the API."""
+    return (
+        reverse("standards_pdf:edition_pdf", kwargs={"pk": pk}),
+        reverse(
+            "api:standard-edition-pdf", kwargs={"pk": standard_id, "edition": edition}
+        ),
+    )
+
+
 def _absolute(serializer, url: str) -> str:
     request = serializer.context.get("request")
     return request.build_absolute_uri(url) if request else url
@@ -189,20 +200,16 @@ class EditionSerializer(serializers.ModelSerializer):
     def get_pdf_url(self, edition) -> str | None:
         if edition.pdf_state != Edition.PdfState.READY or not edition.pdf:
             return None
-        return _absolute(
-            self, reverse("standards_pdf:edition_pdf", kwargs={"pk": edition.pk})
-        )
+        return _absolute(self, self._pdf_addresses(edition)[0])
 
     def get_pdf_download_url(self, edition) -> str | None:
         if edition.pdf_state != Edition.PdfState.READY or not edition.pdf:
             return None
-        return _absolute(
-            self,
-            reverse(
-                "api:standard-edition-pdf",
-                kwargs={"pk": edition.standard_id, "edition": edition.edition},
-            ),
-        )
+        return _absolute(self, self._pdf_addresses(edition)[1])
+
+    @staticmethod
+    def _pdf_addresses(edition) -> tuple[str, str]:
+        return edition_pdf_addresses(edition.pk, edition.standard_id, edition.edition)
 
 
 class EditionDetailSerializer(EditionSerializer):
